@@ -1,0 +1,6 @@
+/* Functions: generator. (Table filled in by the module's implementation.) */
+#include "plan/expr.h"
+
+const weir_func weir_funcs_generator[] = {
+    {0},
+};

@@ -1,0 +1,5 @@
+/* sqllogictest runner (placeholder). */
+int main(void)
+{
+    return 0;
+}
