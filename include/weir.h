@@ -95,6 +95,10 @@ int weir_step(weir_stmt *stmt, struct ArrowArray *out);
  * truncate) text (truncate 0 = off, else max cell width; Spark's default is 20 rows and
  * truncate 20). *out_text is malloc'd (caller frees); NULL for statements without result. */
 int weir_stmt_show(weir_stmt *stmt, int64_t num_rows, int truncate, char **out_text);
+/* Runs the statement to the end and renders every row as one line of tab-separated cells
+ * in Dataset.show()'s cell format (untruncated), except that NULL is "NULL" (the
+ * sqllogictest convention). *out_text is malloc'd (caller frees). */
+int weir_stmt_rows_text(weir_stmt *stmt, char **out_text);
 /* Frees the statement. Safe on NULL. */
 void weir_finalize(weir_stmt *stmt);
 
