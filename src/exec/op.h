@@ -1,0 +1,87 @@
+/*
+ * Physical operators: the execution state of a logical plan, one operator per plan node
+ * (PostgreSQL style: the plan is read-only, operators hold the state). Pull-based over
+ * batches: next() returns the next batch or NULL at the end.
+ *
+ * Lifetime rule: a batch returned by next() stays valid until the next call of next() on
+ * the same operator (or close). Pipelined operators (project, filter, limit) allocate their
+ * output in the arena of their input batch; sources and blocking operators (aggregate,
+ * sort, join build) own an output arena they reset at each next().
+ */
+#ifndef WEIR_EXEC_OP_H
+#define WEIR_EXEC_OP_H
+
+#include "plan/logical.h"
+
+typedef struct weir_op weir_op;
+
+typedef struct weir_exec_ctx {
+    const weir_conf_view *conf;
+    int64_t now_us;  /* current_timestamp() of the query */
+    weir_error *err;
+    size_t peak_mem; /* high-water mark of operator state, bytes (statistics) */
+} weir_exec_ctx;
+
+typedef struct weir_op_vtab {
+    const char *name;
+    int (*next)(weir_op *op, weir_batch **out);
+    void (*close)(weir_op *op);
+} weir_op_vtab;
+
+struct weir_op {
+    const weir_op_vtab *vt;
+    const weir_lplan *plan;
+    weir_exec_ctx *ctx;
+    weir_op **children;
+    int nchildren;
+    weir_arena out; /* output arena for sources and blocking operators */
+};
+
+/* Builds the operator tree of a plan. */
+int weir_op_build(weir_exec_ctx *ctx, const weir_lplan *plan, weir_op **out);
+/* Next batch (NULL at the end). */
+static inline int weir_op_next(weir_op *op, weir_batch **out)
+{
+    return op->vt->next(op, out);
+}
+/* Closes the tree and frees its memory. Safe on NULL. */
+void weir_op_close(weir_op *op);
+
+/* Constructors, one per file. */
+int weir_op_scan_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
+int weir_op_values_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
+int weir_op_range_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
+int weir_op_empty_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
+int weir_op_project_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_filter_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_limit_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_union_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **children, weir_op **out);
+int weir_op_expand_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_sort_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_join_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *l, weir_op *r, weir_op **out);
+int weir_op_generate_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+
+/* Shared helpers (op_common.c). */
+/* Allocates an operator with room for nchildren children. */
+weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p,
+                       weir_exec_ctx *ctx, int nchildren);
+/* Keeps rows where sel is set: a new batch in the input batch's arena (NULL columns stay
+ * NULL, they are unused). */
+weir_batch *weir_batch_select(const weir_batch *in, const int32_t *rows, int32_t n);
+/* Row hashing/equality over several key vectors, used by aggregate and join. */
+void weir_hash_rows(weir_vec *const *keys, int nkeys, int32_t n, uint64_t *hashes);
+/* Serializes row i of the key vectors into a compact byte key (NULL flags + values);
+ * returns its length. buf must hold weir_key_size() bytes. */
+size_t weir_key_size(weir_vec *const *keys, int nkeys, int32_t i);
+size_t weir_key_encode(weir_vec *const *keys, int nkeys, int32_t i, uint8_t *buf);
+/* Encodes and hashes the keys of n rows into arena a (one buffer for the batch). */
+int weir_keys_encode_batch(weir_arena *a, weir_vec *const *keys, int nkeys, int32_t n,
+                           const uint8_t ***ptrs, uint32_t **lens, uint64_t **hashes);
+/* Appends the values of an encoded key to the vectors (inverse of weir_key_encode). */
+int weir_key_decode(const uint8_t *key, weir_vec **cols, int ncols);
+/* Three-way comparison of two values of the same type in Spark's ordering (NULLs handled
+ * by the caller; NaN largest; strings bytewise). */
+int weir_value_cmp(const weir_value *x, const weir_value *y);
+
+#endif

@@ -1,0 +1,790 @@
+/*
+ * The format-independent half of the formats layer: the format registry and the public
+ * entry points that dispatch to a format, option helpers with Spark's parsing rules, file
+ * listing with Spark's hidden-file filter, the FAILFAST message, vector row rollback, and
+ * small codecs (timestamps, decimals, base64) shared by the JSON and CSV readers.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exec/show.h"
+#include "formats/fmt_internal.h"
+
+/* ---- options ---------------------------------------------------------------------------- */
+
+const char *weir_opt_get(const weir_kv *opts, int nopts, const char *key)
+{
+    const char *v = NULL;
+    for (int i = 0; i < nopts; i++)
+        if (opts[i].key && strcasecmp(opts[i].key, key) == 0) v = opts[i].value;
+    return v;
+}
+
+int weir_fmt_opt_bool(const weir_kv *opts, int nopts, const char *key, bool dflt, bool *out,
+                      weir_error *err)
+{
+    const char *v = weir_opt_get(opts, nopts, key);
+    *out = dflt;
+    if (!v) return WEIR_OK;
+    if (strcasecmp(v, "true") == 0) *out = true;
+    else if (strcasecmp(v, "false") == 0) *out = false;
+    else return weir_err(err, WEIR_EARG, "For input string: \"%s\"", v);
+    return WEIR_OK;
+}
+
+const char *weir_fmt_corrupt_name(const weir_kv *opts, int nopts)
+{
+    const char *v = weir_opt_get(opts, nopts, "columnNameOfCorruptRecord");
+    return v ? v : "_corrupt_record";
+}
+
+weir_parse_mode weir_parse_mode_of(const char *value)
+{
+    if (!value) return WEIR_MODE_PERMISSIVE;
+    if (strcasecmp(value, "DROPMALFORMED") == 0) return WEIR_MODE_DROPMALFORMED;
+    if (strcasecmp(value, "FAILFAST") == 0) return WEIR_MODE_FAILFAST;
+    return WEIR_MODE_PERMISSIVE; /* Spark: "... is not a valid parse mode. Using PERMISSIVE." */
+}
+
+const char *weir_parse_mode_name(weir_parse_mode m)
+{
+    switch (m) {
+    case WEIR_MODE_DROPMALFORMED: return "DROPMALFORMED";
+    case WEIR_MODE_FAILFAST: return "FAILFAST";
+    default: return "PERMISSIVE";
+    }
+}
+
+int weir_fmt_failfast_error(weir_error *err, const char *row_text)
+{
+    /* Spark joins the main template and the (empty) WITHOUT_SUGGESTION sub-template with a
+     * space, hence the trailing blank. */
+    return weir_err(err, WEIR_ERUNTIME,
+                    "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are "
+                    "detected in record parsing: %s.\nParse Mode: FAILFAST. To process "
+                    "malformed records as null result, try setting the option 'mode' as "
+                    "'PERMISSIVE'. ",
+                    row_text);
+}
+
+static void value_internal_text(const weir_vec *v, int32_t row, weir_strbuf *sb)
+{
+    if (weir_vec_is_null(v, row) || v->type->id == WEIR_T_NULL) {
+        weir_sb_puts(sb, "null");
+        return;
+    }
+    char buf[64];
+    switch (v->type->id) {
+    case WEIR_T_BOOLEAN: weir_sb_puts(sb, WEIR_VEC_DATA(v, uint8_t)[row] ? "true" : "false"); break;
+    case WEIR_T_TINYINT: weir_sb_printf(sb, "%d", WEIR_VEC_DATA(v, int8_t)[row]); break;
+    case WEIR_T_SMALLINT: weir_sb_printf(sb, "%d", WEIR_VEC_DATA(v, int16_t)[row]); break;
+    case WEIR_T_INT:
+    case WEIR_T_DATE: weir_sb_printf(sb, "%d", WEIR_VEC_DATA(v, int32_t)[row]); break;
+    case WEIR_T_BIGINT:
+    case WEIR_T_TIMESTAMP:
+    case WEIR_T_INTERVAL:
+        weir_sb_printf(sb, "%lld", (long long)WEIR_VEC_DATA(v, int64_t)[row]);
+        break;
+    case WEIR_T_FLOAT:
+        weir_format_float(WEIR_VEC_DATA(v, float)[row], buf);
+        weir_sb_puts(sb, buf);
+        break;
+    case WEIR_T_DOUBLE:
+        weir_format_double(WEIR_VEC_DATA(v, double)[row], buf);
+        weir_sb_puts(sb, buf);
+        break;
+    case WEIR_T_DECIMAL: {
+        __int128 d;
+        memcpy(&d, (const char *)v->data + 16 * (size_t)row, 16);
+        weir_format_decimal_java(d, v->type->scale, buf);
+        weir_sb_puts(sb, buf);
+        break;
+    }
+    case WEIR_T_STRING:
+    case WEIR_T_BINARY: {
+        int32_t n;
+        const char *s = weir_vec_str(v, row, &n);
+        weir_sb_append(sb, s, (size_t)n);
+        break;
+    }
+    case WEIR_T_STRUCT:
+        weir_sb_putc(sb, '[');
+        for (int c = 0; c < v->nchild; c++) {
+            if (c) weir_sb_putc(sb, ',');
+            value_internal_text(v->child[c], row, sb);
+        }
+        weir_sb_putc(sb, ']');
+        break;
+    default: {
+        /* GenericArrayData / ArrayBasedMapData have no readable toString in Spark. */
+        const char *cls = v->type->id == WEIR_T_ARRAY ? "org.apache.spark.sql.catalyst.util."
+                                                        "GenericArrayData"
+                                                      : "org.apache.spark.sql.catalyst.util."
+                                                        "ArrayBasedMapData";
+        weir_sb_puts(sb, cls);
+        break;
+    }
+    }
+}
+
+void weir_fmt_row_text(weir_vec *const *cols, int ncols, int32_t row, weir_strbuf *sb)
+{
+    if (ncols == 0) {
+        weir_sb_puts(sb, "[empty row]");
+        return;
+    }
+    weir_sb_putc(sb, '[');
+    for (int c = 0; c < ncols; c++) {
+        if (c) weir_sb_putc(sb, ',');
+        value_internal_text(cols[c], row, sb);
+    }
+    weir_sb_putc(sb, ']');
+}
+
+/* ---- vectors ------------------------------------------------------------------------------- */
+
+void weir_fmt_vec_truncate(weir_vec *v, int32_t n)
+{
+    if (v->len <= n) return;
+    switch (v->type->id) {
+    case WEIR_T_ARRAY:
+    case WEIR_T_MAP:
+        for (int c = 0; c < v->nchild; c++) weir_fmt_vec_truncate(v->child[c], v->offsets[n]);
+        break;
+    case WEIR_T_STRUCT:
+        for (int c = 0; c < v->nchild; c++) weir_fmt_vec_truncate(v->child[c], n);
+        break;
+    default: break;
+    }
+    if (v->valid)
+        for (int32_t i = n; i < v->len; i++) weir_bit_set(v->valid, i);
+    v->len = n;
+}
+
+int weir_fmt_push_null(weir_vec *v)
+{
+    return weir_vec_append_null(v);
+}
+
+/* ---- registry and dispatch ------------------------------------------------------------------ */
+
+static const weir_format *const formats[] = {&weir_fmt_json, &weir_fmt_csv, &weir_fmt_text};
+
+const weir_format *weir_format_lookup(const char *name)
+{
+    if (!name) return NULL;
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (strcasecmp(formats[i]->name, name) == 0) return formats[i];
+    return NULL;
+}
+
+const char *weir_format_name(const weir_format *f)
+{
+    return f->name;
+}
+
+int weir_format_check_options(const weir_format *f, const weir_kv *opts, int nopts,
+                              weir_error *err)
+{
+    return f->check ? f->check(opts, nopts, err) : WEIR_OK;
+}
+
+static int read_whole_file(const char *path, char **data, size_t *len, weir_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return weir_err(err, WEIR_EIO, "[PATH_NOT_FOUND] Path does not exist: file:%s.", path);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(fp);
+        return weir_err_nomem(err);
+    }
+    for (;;) {
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(fp);
+                return weir_err_nomem(err);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t k = fread(buf + n, 1, cap - n, fp);
+        n += k;
+        if (k == 0) break;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        return weir_err(err, WEIR_EIO, "Error reading file %s: %s", path, strerror(errno));
+    }
+    *data = buf;
+    *len = n;
+    return WEIR_OK;
+}
+
+int weir_format_infer(const weir_format *f, const char *const *files, int nfiles,
+                      const weir_kv *opts, int nopts, const weir_tz *tz, weir_arena *a,
+                      const weir_type **schema, weir_error *err)
+{
+    void *st = f->infer_begin(opts, nopts, a);
+    if (!st) return weir_err_nomem(err);
+    for (int i = 0; i < nfiles; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        int rc = read_whole_file(files[i], &data, &len, err);
+        if (rc == WEIR_OK) {
+            rc = f->infer(data, len, st, opts, nopts, tz, a, err);
+            free(data);
+        }
+        if (rc != WEIR_OK) {
+            const weir_type *ignored;
+            weir_error e2;
+            f->infer_finish(st, opts, nopts, a, &ignored, &e2); /* releases the state */
+            return rc;
+        }
+    }
+    return f->infer_finish(st, opts, nopts, a, schema, err);
+}
+
+int weir_format_infer_buffer(const weir_format *f, const char *data, size_t len,
+                             const weir_kv *opts, int nopts, const weir_tz *tz, weir_arena *a,
+                             const weir_type **schema, weir_error *err)
+{
+    void *st = f->infer_begin(opts, nopts, a);
+    if (!st) return weir_err_nomem(err);
+    int rc = f->infer(data, len, st, opts, nopts, tz, a, err);
+    if (rc != WEIR_OK) {
+        const weir_type *ignored;
+        weir_error e2;
+        f->infer_finish(st, opts, nopts, a, &ignored, &e2); /* releases the state */
+        return rc;
+    }
+    return f->infer_finish(st, opts, nopts, a, schema, err);
+}
+
+int weir_reader_open(const weir_format *f, const weir_type *schema, const bool *want,
+                     const weir_kv *opts, int nopts, const weir_tz *tz, weir_reader **out,
+                     weir_error *err)
+{
+    *out = NULL;
+    if (!schema || schema->id != WEIR_T_STRUCT)
+        return weir_err(err, WEIR_EARG, "a data source schema must be a STRUCT");
+    int rc = weir_format_check_options(f, opts, nopts, err);
+    if (rc != WEIR_OK) return rc;
+    weir_reader *r = calloc(1, sizeof(*r));
+    if (!r) return weir_err_nomem(err);
+    weir_arena_init(&r->arena, 0);
+    r->fmt = f;
+    r->schema = schema;
+    r->tz = tz ? tz : weir_tz_default();
+    int nf = schema->nfields;
+    r->want = WEIR_ARENA_NEWN(&r->arena, bool, nf ? nf : 1);
+    r->col_field = WEIR_ARENA_NEWN(&r->arena, int, nf ? nf : 1);
+    r->opts = WEIR_ARENA_NEWN(&r->arena, weir_kv, nopts ? nopts : 1);
+    if (!r->want || !r->col_field || !r->opts) goto oom;
+    for (int i = 0; i < nopts; i++) {
+        r->opts[i].key = weir_arena_strdup(&r->arena, opts[i].key ? opts[i].key : "");
+        r->opts[i].value = weir_arena_strdup(&r->arena, opts[i].value ? opts[i].value : "");
+        if (!r->opts[i].key || !r->opts[i].value) goto oom;
+    }
+    r->nopts = nopts;
+    r->mode = weir_parse_mode_of(weir_opt_get(opts, nopts, "mode"));
+    r->corrupt_name = weir_fmt_corrupt_name(r->opts, nopts);
+    r->corrupt_field = -1;
+    r->corrupt_col = -1;
+    for (int i = 0; i < nf; i++) {
+        r->want[i] = want ? want[i] : true;
+        if (strcmp(schema->fields[i].name, r->corrupt_name) == 0) r->corrupt_field = i;
+    }
+    if (r->corrupt_field >= 0 && f != &weir_fmt_text) {
+        const weir_type *ct = schema->fields[r->corrupt_field].type;
+        if (ct->id != WEIR_T_STRING || !schema->fields[r->corrupt_field].nullable) {
+            weir_reader_close(r);
+            return weir_err(err, WEIR_EANALYSIS,
+                            "The field for corrupt records must be string type and nullable");
+        }
+    }
+    for (int i = 0; i < nf; i++) {
+        if (!r->want[i]) continue;
+        if (i == r->corrupt_field) r->corrupt_col = r->ncols;
+        r->col_field[r->ncols++] = i;
+    }
+    rc = f->open(r, err);
+    if (rc != WEIR_OK) {
+        weir_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return WEIR_OK;
+oom:
+    weir_reader_close(r);
+    return weir_err_nomem(err);
+}
+
+void weir_reader_set_input(weir_reader *r, const char *data, size_t len)
+{
+    r->in = data;
+    r->pos = data;
+    r->in_end = data + len;
+    r->at_start = true;
+}
+
+int weir_reader_next(weir_reader *r, weir_arena *a, weir_batch **out, weir_error *err)
+{
+    *out = NULL;
+    if (!r->in || r->pos >= r->in_end) return WEIR_OK;
+    return r->fmt->next(r, a, out, err);
+}
+
+int weir_reader_parse_record(weir_reader *r, const char *rec, size_t len,
+                             bool allow_array_as_rows, weir_vec *const *cols, int32_t *nrows,
+                             weir_error *err)
+{
+    *nrows = 0;
+    if (!r->fmt->record)
+        return weir_err(err, WEIR_EUNSUPPORTED, "format %s cannot parse single records",
+                        r->fmt->name);
+    return r->fmt->record(r, rec, len, allow_array_as_rows, cols, nrows, err);
+}
+
+int weir_reader_ncols(const weir_reader *r)
+{
+    return r->ncols;
+}
+
+weir_parse_mode weir_reader_mode(const weir_reader *r)
+{
+    return r->mode;
+}
+
+void weir_reader_close(weir_reader *r)
+{
+    if (!r) return;
+    if (r->fmt && r->fmt->close) r->fmt->close(r);
+    weir_arena_free(&r->arena);
+    free(r);
+}
+
+int weir_writer_open(const weir_format *f, const weir_type *schema, const weir_kv *opts,
+                     int nopts, const weir_tz *tz, weir_writer **out, weir_error *err)
+{
+    *out = NULL;
+    if (!schema || schema->id != WEIR_T_STRUCT)
+        return weir_err(err, WEIR_EARG, "a data source schema must be a STRUCT");
+    int rc = weir_format_check_options(f, opts, nopts, err);
+    if (rc != WEIR_OK) return rc;
+    weir_writer *w = calloc(1, sizeof(*w));
+    if (!w) return weir_err_nomem(err);
+    weir_arena_init(&w->arena, 0);
+    w->fmt = f;
+    w->schema = schema;
+    w->tz = tz ? tz : weir_tz_default();
+    w->opts = WEIR_ARENA_NEWN(&w->arena, weir_kv, nopts ? nopts : 1);
+    if (!w->opts) {
+        weir_writer_close(w);
+        return weir_err_nomem(err);
+    }
+    for (int i = 0; i < nopts; i++) {
+        w->opts[i].key = weir_arena_strdup(&w->arena, opts[i].key ? opts[i].key : "");
+        w->opts[i].value = weir_arena_strdup(&w->arena, opts[i].value ? opts[i].value : "");
+    }
+    w->nopts = nopts;
+    rc = f->wopen(w, err);
+    if (rc != WEIR_OK) {
+        weir_writer_close(w);
+        return rc;
+    }
+    *out = w;
+    return WEIR_OK;
+}
+
+void weir_writer_begin(weir_writer *w, weir_strbuf *out)
+{
+    if (w->fmt->wbegin) w->fmt->wbegin(w, out);
+}
+
+int weir_writer_write(weir_writer *w, const weir_batch *b, weir_strbuf *out, weir_error *err)
+{
+    int rc = w->fmt->write(w, b, out, err);
+    if (rc == WEIR_OK && out->oom) return weir_err_nomem(err);
+    return rc;
+}
+
+void weir_writer_close(weir_writer *w)
+{
+    if (!w) return;
+    if (w->fmt && w->fmt->wclose) w->fmt->wclose(w);
+    weir_arena_free(&w->arena);
+    free(w);
+}
+
+/* ---- file listing ------------------------------------------------------------------------ */
+
+static bool hidden_name(const char *name)
+{
+    size_t n = strlen(name);
+    bool exclude = (name[0] == '_' && !strchr(name, '=')) || name[0] == '.' ||
+                   (n >= 10 && strcmp(name + n - 10, "._COPYING_") == 0);
+    bool include = strncmp(name, "_common_metadata", 16) == 0 || strncmp(name, "_metadata", 9) == 0;
+    return exclude && !include;
+}
+
+typedef struct flist {
+    char **v;
+    int n, cap;
+} flist;
+
+static int flist_add(flist *l, const char *s)
+{
+    if (l->n == l->cap) {
+        int nc = l->cap ? l->cap * 2 : 16;
+        char **nv = realloc(l->v, sizeof(char *) * (size_t)nc);
+        if (!nv) return WEIR_ENOMEM;
+        l->v = nv;
+        l->cap = nc;
+    }
+    if (!(l->v[l->n] = strdup(s))) return WEIR_ENOMEM;
+    l->n++;
+    return WEIR_OK;
+}
+
+static void flist_free(flist *l)
+{
+    for (int i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds a path: a file itself, or the visible files directly inside a directory. */
+static int add_path(flist *l, const char *p)
+{
+    struct stat st;
+    if (stat(p, &st) != 0) return WEIR_EIO;
+    if (!S_ISDIR(st.st_mode)) return flist_add(l, p);
+    DIR *d = opendir(p);
+    if (!d) return WEIR_EIO;
+    struct dirent *de;
+    int rc = WEIR_OK;
+    size_t plen = strlen(p);
+    while ((de = readdir(d)) != NULL && rc == WEIR_OK) {
+        if (hidden_name(de->d_name)) continue;
+        size_t n = plen + strlen(de->d_name) + 2;
+        char *full = malloc(n);
+        if (!full) {
+            rc = WEIR_ENOMEM;
+            break;
+        }
+        snprintf(full, n, "%s%s%s", p, (plen && p[plen - 1] == '/') ? "" : "/", de->d_name);
+        struct stat fs;
+        if (stat(full, &fs) == 0 && S_ISREG(fs.st_mode)) rc = flist_add(l, full);
+        free(full);
+    }
+    closedir(d);
+    return rc;
+}
+
+int weir_list_files(const char *path, weir_arena *a, const char ***files, int *nfiles,
+                    weir_error *err)
+{
+    *files = NULL;
+    *nfiles = 0;
+    if (!path || !*path)
+        return weir_err(err, WEIR_EARG, "[PATH_NOT_FOUND] Path does not exist: file:.");
+    /* Spark qualifies the path against the working directory ("file:/abs/path"). */
+    char abs[PATH_MAX * 2];
+    const char *p = path;
+    if (strncmp(p, "file://", 7) == 0) p += 7;
+    else if (strncmp(p, "file:", 5) == 0) p += 5;
+    if (p[0] == '/') {
+        snprintf(abs, sizeof(abs), "%s", p);
+    } else {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof(cwd))) cwd[0] = 0;
+        const char *q = p;
+        while (q[0] == '.' && q[1] == '/') q += 2;
+        snprintf(abs, sizeof(abs), "%s/%s", cwd, q);
+    }
+    size_t al = strlen(abs);
+    while (al > 1 && abs[al - 1] == '/') abs[--al] = 0;
+
+    flist l = {0};
+    int rc = WEIR_OK;
+    if (strpbrk(abs, "*?[{")) {
+        glob_t g;
+        int gr = glob(abs, GLOB_BRACE | GLOB_NOSORT, NULL, &g);
+        if (gr == 0) {
+            for (size_t i = 0; i < g.gl_pathc && rc == WEIR_OK; i++) {
+                rc = add_path(&l, g.gl_pathv[i]);
+                if (rc == WEIR_EIO) rc = WEIR_OK;
+            }
+            globfree(&g);
+        } else if (gr != GLOB_NOMATCH) {
+            rc = WEIR_EIO;
+        }
+        if (rc == WEIR_OK && l.n == 0 && gr == GLOB_NOMATCH) {
+            flist_free(&l);
+            return weir_err(err, WEIR_EIO, "[PATH_NOT_FOUND] Path does not exist: file:%s.", abs);
+        }
+    } else {
+        struct stat st;
+        if (stat(abs, &st) != 0) {
+            flist_free(&l);
+            return weir_err(err, WEIR_EIO, "[PATH_NOT_FOUND] Path does not exist: file:%s.", abs);
+        }
+        rc = add_path(&l, abs);
+    }
+    if (rc != WEIR_OK) {
+        flist_free(&l);
+        if (rc == WEIR_ENOMEM) return weir_err_nomem(err);
+        return weir_err(err, WEIR_EIO, "Cannot list %s: %s", abs, strerror(errno));
+    }
+    qsort(l.v, (size_t)l.n, sizeof(char *), cmp_str);
+    const char **out = WEIR_ARENA_NEWN(a, const char *, l.n ? l.n : 1);
+    if (!out) {
+        flist_free(&l);
+        return weir_err_nomem(err);
+    }
+    for (int i = 0; i < l.n; i++) {
+        if (!(out[i] = weir_arena_strdup(a, l.v[i]))) {
+            flist_free(&l);
+            return weir_err_nomem(err);
+        }
+    }
+    *files = out;
+    *nfiles = l.n;
+    flist_free(&l);
+    return WEIR_OK;
+}
+
+/* ---- timestamps ------------------------------------------------------------------------------ */
+
+static inline int dig2(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static inline bool all_digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if ((unsigned)(s[i] - '0') > 9) return false;
+    return true;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return dm[m - 1];
+}
+
+bool weir_fmt_ts_parse(const char *s, size_t n, const weir_tz *tz, weir_fmt_tscache *c,
+                       int64_t *out)
+{
+    /* Fast path: exactly yyyy-MM-dd[ T]HH:mm:ss[.f{1,6}] (local time, no zone, no blanks). */
+    if (n >= 19 && n <= 26 && s[4] == '-' && s[7] == '-' && (s[10] == ' ' || s[10] == 'T') &&
+        s[13] == ':' && s[16] == ':' && all_digits(s, 4) && all_digits(s + 5, 2) &&
+        all_digits(s + 8, 2) && all_digits(s + 11, 2) && all_digits(s + 14, 2) &&
+        all_digits(s + 17, 2) && (n == 19 || (s[19] == '.' && n > 20 && all_digits(s + 20, (int)n - 20)))) {
+        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + dig2(s + 2);
+        int mo = dig2(s + 5), d = dig2(s + 8), h = dig2(s + 11), mi = dig2(s + 14),
+            se = dig2(s + 17);
+        if (mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h < 24 && mi < 60 &&
+            se < 60) {
+            int64_t frac = 0;
+            if (n > 19) {
+                int k = 0;
+                for (size_t i = 20; i < n; i++, k++) frac = frac * 10 + (s[i] - '0');
+                for (; k < 6; k++) frac *= 10;
+            }
+            int64_t days = weir_days_from_civil(y, mo, d);
+            int64_t hour = days * 24 + h;
+            int64_t local = (hour * 3600 + mi * 60 + se) * WEIR_US_PER_SEC + frac;
+            if (c && c->hour == hour) {
+                *out = local - c->off_us;
+                return true;
+            }
+            int64_t utc = weir_tz_local_to_utc(tz, local);
+            *out = utc;
+            if (c) {
+                /* Cache the offset of this local hour when it holds over the whole hour. */
+                int64_t off = local - utc;
+                int64_t h0 = hour * 3600 * WEIR_US_PER_SEC - off;
+                int64_t h1 = h0 + 3600 * WEIR_US_PER_SEC - 1;
+                if ((int64_t)weir_tz_offset_at_utc(tz, h0) * WEIR_US_PER_SEC == off &&
+                    (int64_t)weir_tz_offset_at_utc(tz, h1) * WEIR_US_PER_SEC == off) {
+                    c->hour = hour;
+                    c->off_us = off;
+                }
+            }
+            return true;
+        }
+    }
+    return weir_parse_timestamp(s, n, tz, out);
+}
+
+int weir_fmt_ts_iso(int64_t us, const weir_tz *tz, char *buf)
+{
+    int32_t off = weir_tz_offset_at_utc(tz, us);
+    int64_t local = us + (int64_t)off * WEIR_US_PER_SEC;
+    int64_t days = weir_floor_div(local, WEIR_US_PER_DAY);
+    int64_t tod = local - days * WEIR_US_PER_DAY;
+    int y, m, d;
+    weir_civil_from_days((int32_t)days, &y, &m, &d);
+    int64_t secs = tod / WEIR_US_PER_SEC;
+    int ms = (int)((tod % WEIR_US_PER_SEC) / 1000);
+    int len;
+    if (y >= 0 && y <= 9999)
+        len = sprintf(buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", y, m, d, (int)(secs / 3600),
+                      (int)(secs / 60 % 60), (int)(secs % 60), ms);
+    else
+        len = sprintf(buf, "%+05d-%02d-%02dT%02d:%02d:%02d.%03d", y, m, d, (int)(secs / 3600),
+                      (int)(secs / 60 % 60), (int)(secs % 60), ms);
+    if (off == 0) {
+        buf[len++] = 'Z';
+        buf[len] = 0;
+    } else {
+        int a = off < 0 ? -off : off;
+        len += sprintf(buf + len, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+        if (a % 60) len += sprintf(buf + len, ":%02d", a % 60);
+    }
+    return len;
+}
+
+/* ---- decimals -------------------------------------------------------------------------------- */
+
+bool weir_fmt_parse_decimal(const char *s, size_t n, int precision, int scale, __int128 *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    /* Collect significant digits and the position of the decimal point. */
+    char dig[128];
+    int nd = 0, frac = 0, lead = 1;
+    bool any = false, point = false;
+    for (; i < n; i++) {
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9') {
+            any = true;
+            if (point) frac++;
+            if (lead && ch == '0') continue;
+            lead = 0;
+            if (nd >= (int)sizeof(dig)) return false;
+            dig[nd++] = ch;
+        } else if (ch == '.' && !point) {
+            point = true;
+        } else {
+            break;
+        }
+    }
+    if (!any) return false;
+    long exp = 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        if (i >= n || s[i] < '0' || s[i] > '9') return false;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (exp < 100000) exp = exp * 10 + (s[i] - '0');
+        if (eneg) exp = -exp;
+    }
+    if (i != n) return false;
+    /* value = digits * 10^(exp - frac); leading zeros were dropped from dig. When digits
+     * after the point were zeros before the first significant digit they still count in
+     * frac, which is what we want. */
+    long shift = (long)scale + exp - frac; /* multiply digits by 10^shift */
+    __int128 v = 0;
+    const __int128 lim = (__int128)1 << 125;
+    int keep = nd;
+    bool round_up = false;
+    if (shift < 0) {
+        long drop = -shift;
+        if (drop >= nd) {
+            keep = 0;
+            round_up = drop == nd && nd > 0 && dig[0] >= '5';
+        } else {
+            keep = nd - (int)drop;
+            round_up = dig[keep] >= '5';
+        }
+        shift = 0;
+    }
+    for (int k = 0; k < keep; k++) {
+        v = v * 10 + (dig[k] - '0');
+        if (v > lim) return false;
+    }
+    for (long k = 0; k < shift; k++) {
+        v *= 10;
+        if (v > lim) return false;
+    }
+    if (round_up) v += 1;
+    __int128 maxv = 1;
+    for (int k = 0; k < precision; k++) maxv *= 10;
+    if (v >= maxv) return false;
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* ---- base64 --------------------------------------------------------------------------------- */
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void weir_fmt_base64_encode(const unsigned char *s, size_t n, weir_strbuf *out)
+{
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+        char q[4] = {b64chars[v >> 18], b64chars[(v >> 12) & 63], b64chars[(v >> 6) & 63],
+                     b64chars[v & 63]};
+        weir_sb_append(out, q, 4);
+    }
+    if (i < n) {
+        unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
+        char q[4] = {b64chars[v >> 18], b64chars[(v >> 12) & 63],
+                     i + 1 < n ? b64chars[(v >> 6) & 63] : '=', '='};
+        weir_sb_append(out, q, 4);
+    }
+}
+
+bool weir_fmt_base64_decode(const char *s, size_t n, weir_strbuf *out)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    size_t pad = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        int v;
+        if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
+        else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
+        else if (ch == '+') v = 62;
+        else if (ch == '/') v = 63;
+        else if (ch == '=') {
+            pad++;
+            continue;
+        } else return false;
+        if (pad) return false;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            weir_sb_putc(out, (char)((acc >> bits) & 0xff));
+        }
+    }
+    return pad <= 2;
+}
