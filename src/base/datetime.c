@@ -112,7 +112,7 @@ bool weir_parse_date(const char *s, size_t n, int32_t *out_days)
 
 /* ---- CAST(string AS TIMESTAMP) -------------------------------------------------------------- */
 
-static bool ts_valid_digits(int seg, int digits)
+static inline bool ts_valid_digits(int seg, int digits)
 {
     return seg == 6 || (seg == 0 && digits >= 4 && digits <= 6) || (seg == 7 && digits <= 2) ||
            (seg != 0 && seg != 6 && seg != 7 && digits > 0 && digits <= 2);

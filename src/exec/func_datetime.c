@@ -385,7 +385,7 @@ static int bind_unix_timestamp(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
     }
     if ((rc = bind_fmt(bc, e, b, 1, true, err))) return rc;
     e->type = WEIR_TYPE_BIGINT;
-    e->nullable = e->nargs > 0;
+    e->nullable = true; /* ToTimestamp is nullable when not in ANSI mode */
     return WEIR_OK;
 }
 

@@ -19,28 +19,10 @@
 
 /* ---- Java's Double.toString / Float.toString ------------------------------------------ */
 
-/* Does the decimal m * 10^e read back (correctly rounded) as x? */
-static bool dec_round_trips(uint64_t m, int e, double x, bool is_float)
-{
-    char s[48];
-    snprintf(s, sizeof s, "%llue%d", (unsigned long long)m, e);
-    if (is_float) return strtof(s, NULL) == (float)x;
-    return strtod(s, NULL) == x;
-}
-
-/* The p-digit decimal nearest to x (> 0): x ~ m * 10^e with 10^(p-1) <= m < 10^p. */
-static void dec_nearest(double x, int p, uint64_t *m, int *e)
-{
-    char s[48];
-    snprintf(s, sizeof s, "%.*e", p - 1, x);
-    uint64_t v = 0;
-    const char *c = s;
-    for (; *c && *c != 'e'; c++)
-        if (*c >= '0' && *c <= '9') v = v * 10 + (uint64_t)(*c - '0');
-    int ex = *c == 'e' ? atoi(c + 1) : 0;
-    *m = v;
-    *e = ex - (p - 1);
-}
+static const double pow10_d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const float pow10_f[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
 static uint64_t pow10_u64(int n)
 {
@@ -50,14 +32,81 @@ static uint64_t pow10_u64(int n)
     return r;
 }
 
+/* Does the decimal m * 10^e read back (correctly rounded) as x? Exact operands need one
+ * rounding only (Clinger's fast path); anything else goes through strtod/strtof. */
+static bool dec_round_trips(uint64_t m, int e, double x, bool is_float)
+{
+    if (!is_float && m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22)
+        return (e >= 0 ? (double)m * pow10_d[e] : (double)m / pow10_d[-e]) == x;
+    if (is_float && m <= (UINT64_C(1) << 24) && e >= -10 && e <= 10) {
+        float v = e >= 0 ? (float)m * pow10_f[e] : (float)m / pow10_f[-e];
+        return v == (float)x;
+    }
+    char s[48];
+    snprintf(s, sizeof s, "%llue%d", (unsigned long long)m, e);
+    if (is_float) return strtof(s, NULL) == (float)x;
+    return strtod(s, NULL) == x;
+}
+
+/* x (> 0) with 17 significant digits: x ~ m17 * 10^(e10 - 16). */
+typedef struct fp_digits {
+    double x;
+    uint64_t m17;
+    int e10;
+} fp_digits;
+
+static void fp_digits_of(double x, fp_digits *d)
+{
+    char s[48];
+    snprintf(s, sizeof s, "%.16e", x);
+    uint64_t v = 0;
+    const char *c = s;
+    for (; *c && *c != 'e'; c++)
+        if (*c >= '0' && *c <= '9') v = v * 10 + (uint64_t)(*c - '0');
+    d->x = x;
+    d->m17 = v;
+    d->e10 = *c == 'e' ? atoi(c + 1) : 0;
+}
+
+/* The p-digit decimal nearest to x: x ~ m * 10^e with 10^(p-1) <= m < 10^p. Rounds the
+ * 17-digit form; an apparent tie there may not be one in x, so it asks printf (exact). */
+static void dec_nearest(const fp_digits *d, int p, uint64_t *m, int *e)
+{
+    if (p >= 17) {
+        *m = d->m17;
+        *e = d->e10 - 16;
+        return;
+    }
+    uint64_t div = pow10_u64(17 - p), q = d->m17 / div, r = d->m17 % div;
+    int ex = d->e10 - (p - 1);
+    if (r * 2 == div) {
+        char s[48];
+        snprintf(s, sizeof s, "%.*e", p - 1, d->x);
+        uint64_t v = 0;
+        const char *c = s;
+        for (; *c && *c != 'e'; c++)
+            if (*c >= '0' && *c <= '9') v = v * 10 + (uint64_t)(*c - '0');
+        *m = v;
+        *e = (*c == 'e' ? atoi(c + 1) : 0) - (p - 1);
+        return;
+    }
+    if (r * 2 > div) q++;
+    if (q == pow10_u64(p)) {
+        q /= 10;
+        ex++;
+    }
+    *m = q;
+    *e = ex;
+}
+
 /* A p-digit decimal that reads back as x: the nearest one, else its neighbour on the side
  * where the rounding interval is wider (near powers of two the interval is lopsided). */
-static bool dec_at_len(double x, bool is_float, int p, uint64_t *m, int *e)
+static bool dec_at_len(const fp_digits *d, bool is_float, int p, uint64_t *m, int *e)
 {
     uint64_t m0;
     int e0;
-    dec_nearest(x, p, &m0, &e0);
-    if (dec_round_trips(m0, e0, x, is_float)) {
+    dec_nearest(d, p, &m0, &e0);
+    if (dec_round_trips(m0, e0, d->x, is_float)) {
         *m = m0;
         *e = e0;
         return true;
@@ -73,12 +122,12 @@ static bool dec_at_len(double x, bool is_float, int p, uint64_t *m, int *e)
         md = hi - 1;
         ed--;
     }
-    if (dec_round_trips(mu, eu, x, is_float)) {
+    if (dec_round_trips(mu, eu, d->x, is_float)) {
         *m = mu;
         *e = eu;
         return true;
     }
-    if (p > 1 && dec_round_trips(md, ed, x, is_float)) {
+    if (p > 1 && dec_round_trips(md, ed, d->x, is_float)) {
         *m = md;
         *e = ed;
         return true;
@@ -131,6 +180,8 @@ static int format_java_fp(double x, bool is_float, char *buf)
     bool neg = x < 0;
     double a = fabs(x);
     int maxp = is_float ? 9 : 17;
+    fp_digits fd;
+    fp_digits_of(a, &fd);
     /* Smallest length whose nearest decimal reads back (monotone in the length), then the
      * one or two shorter lengths again with neighbours allowed. */
     int lo = 1, hi = maxp;
@@ -138,7 +189,7 @@ static int format_java_fp(double x, bool is_float, char *buf)
         int mid = (lo + hi) / 2;
         uint64_t m;
         int e;
-        dec_nearest(a, mid, &m, &e);
+        dec_nearest(&fd, mid, &m, &e);
         if (dec_round_trips(m, e, a, is_float))
             hi = mid;
         else
@@ -148,13 +199,13 @@ static int format_java_fp(double x, bool is_float, char *buf)
     uint64_t m = 0;
     int e = 0;
     for (int q = p - 2 < 1 ? 1 : p - 2; q <= p; q++)
-        if (dec_at_len(a, is_float, q, &m, &e)) {
+        if (dec_at_len(&fd, is_float, q, &m, &e)) {
             p = q;
             break;
         }
     /* Java: when one digit suffices, the closest two-digit decimal is printed (4.9E-324). */
     if (p == 1) {
-        if (!dec_at_len(a, is_float, 2, &m, &e)) dec_at_len(a, is_float, 1, &m, &e);
+        if (!dec_at_len(&fd, is_float, 2, &m, &e)) dec_at_len(&fd, is_float, 1, &m, &e);
     }
     char dig[24];
     int n = snprintf(dig, sizeof dig, "%llu", (unsigned long long)m);

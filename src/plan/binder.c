@@ -289,7 +289,14 @@ static int resolve_column(B *b, const scope *s, const weir_ast_expr *ast, weir_e
     if (c->want) *c->want = true;
     weir_expr *e = col_ref(b, found, c->type, c->name);
     if (!e) return NOMEM(b);
-    return field_chain(b, ast, used_parts, e, out);
+    e->line = ast->line;
+    e->pos = ast->pos;
+    int rc = field_chain(b, ast, used_parts, e, out);
+    if (rc == WEIR_OK) {
+        (*out)->line = ast->line;
+        (*out)->pos = ast->pos;
+    }
+    return rc;
 }
 
 /* ---- literals -------------------------------------------------------------------------- */
@@ -1196,7 +1203,7 @@ static int bind_values(B *b, const weir_ast_from *f, weir_lplan **out)
             }
         }
     for (int c = 0; c < nc; c++) {
-        names[c] = f->ncol_aliases ? NULL : weir_arena_sprintf(b->a, "col%d", c + 1);
+        names[c] = weir_arena_sprintf(b->a, "col%d", c + 1);
         if (types[c]->id == WEIR_T_NULL) types[c] = WEIR_TYPE_NULL;
     }
     weir_lplan *p = lp_new(b, WEIR_LP_VALUES, 0);
@@ -1218,12 +1225,7 @@ static int bind_values(B *b, const weir_ast_from *f, weir_lplan **out)
     }
     p->values = batch;
     if (!(p->schema = schema_of(b, names, types, NULL, nc))) return NOMEM(b);
-    if (f->ncol_aliases) {
-        for (int c = 0; c < nc; c++) names[c] = "";
-        *out = p;
-        return WEIR_OK; /* renamed by the caller's alias handling */
-    }
-    *out = p;
+    *out = p; /* a column alias list renames it in bind_from */
     return WEIR_OK;
 }
 

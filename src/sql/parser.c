@@ -1007,7 +1007,11 @@ static weir_ast_query *select_spec(weir_parser *p)
         sel->where = weir_wp_expr(p);
         if (!sel->where) return NULL;
     }
-    if (wp_kw(p, "GROUP") && wp_kw_at(p, 1, "BY")) {
+    if (wp_kw(p, "GROUP")) {
+        if (!wp_kw_at(p, 1, "BY")) {
+            weir_wp_syntax_error_at(p, p->i + 1, NULL);
+            return NULL;
+        }
         if (group_by(p, sel)) return NULL;
     }
     if (weir_wp_accept_kw(p, "HAVING")) {
@@ -1110,7 +1114,9 @@ static int cte_list(weir_parser *p, weir_ast_cte **ctes, int *n)
         weir_ast_cte c;
         memset(&c, 0, sizeof c);
         if (simple_ident(p, &c.name)) return WEIR_EPARSE;
-        if (wp_is(p, WEIR_TK_LPAREN) && ident_list(p, &c.col_aliases, &c.ncol_aliases))
+        int np;
+        if (wp_is(p, WEIR_TK_LPAREN) && !weir_wp_starts_query(p, 1, &np) &&
+            ident_list(p, &c.col_aliases, &c.ncol_aliases))
             return WEIR_EPARSE;
         weir_wp_accept_kw(p, "AS");
         if (weir_wp_expect(p, WEIR_TK_LPAREN)) return WEIR_EPARSE;
@@ -1136,8 +1142,9 @@ static weir_ast_query *query_body(weir_parser *p)
         q->line = p->t[s].line;
         q->pos = p->t[s].pos;
     }
-    if (wp_kw(p, "ORDER") && wp_kw_at(p, 1, "BY")) {
-        p->i += 2;
+    if (wp_kw(p, "ORDER")) {
+        p->i++;
+        if (weir_wp_expect_kw(p, "BY")) return NULL;
         int cap = 0;
         do {
             weir_ast_order_item o;
@@ -1318,7 +1325,6 @@ static int options(weir_parser *p, weir_ast_stmt *st)
     if (weir_wp_expect(p, WEIR_TK_LPAREN)) return WEIR_EPARSE;
     do {
         weir_ast_option o = {NULL, NULL};
-        int ktok = p->i;
         if (wp_is(p, WEIR_TK_STRING)) {
             o.key = wp_cur(p)->val;
             p->i++;
@@ -1349,7 +1355,7 @@ static int options(weir_parser *p, weir_ast_stmt *st)
             return weir_wp_syntax_error(p);
         }
         if (weir_wp_push(p, &st->options, &st->noptions, &cap, sizeof o, &o)) return WEIR_ENOMEM;
-        if (!dup_key_check(p, st->options, st->noptions, ktok)) return WEIR_EPARSE;
+        if (!dup_key_check(p, st->options, st->noptions, list_tok)) return WEIR_EPARSE;
     } while (weir_wp_accept(p, WEIR_TK_COMMA));
     return weir_wp_expect(p, WEIR_TK_RPAREN);
 }
@@ -1507,7 +1513,7 @@ static weir_ast_stmt *statement(weir_parser *p)
             p->i++;
             st->query = weir_wp_query(p);
             if (!st->query) return NULL;
-        } else if (weir_wp_starts_query(p, 0, &np)) {
+        } else if (!wp_kw(p, "TABLE") && weir_wp_starts_query(p, 0, &np)) {
             st->query = weir_wp_query(p);
             if (!st->query) return NULL;
         } else {

@@ -186,7 +186,7 @@ static weir_ast_expr *typed_lit(weir_parser *p)
         int n = v->vlen;
         char *out = weir_wp_alloc(p, (size_t)(n + 1) / 2 + 1);
         if (!out) return NULL;
-        int odd = n % 2, o = 0, acc = 0;
+        int o = 0, acc = 0, half = n % 2; /* half: a high nibble 0 is already pending */
         for (int i = 0; i < n; i++) {
             int c = (unsigned char)v->val[i], h;
             if (c >= '0' && c <= '9') h = c - '0';
@@ -199,9 +199,13 @@ static weir_ast_expr *typed_lit(weir_parser *p)
                                      v->val);
                 return NULL;
             }
-            if ((i + odd) % 2 == 0) acc = h;
-            else out[o++] = (char)(acc * 16 + h);
-            if (odd && i == 0) out[o++] = (char)h;
+            if (half) {
+                out[o++] = (char)(acc * 16 + h);
+                half = 0;
+            } else {
+                acc = h;
+                half = 1;
+            }
         }
         out[o] = '\0';
         e->lit.str = out;

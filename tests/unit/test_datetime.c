@@ -826,7 +826,7 @@ static void test_fn_parse_format(void **state)
     assert_string_equal(weir_expr_pretty(F.arena, e), "unix_timestamp(a, yyyy-MM-dd HH:mm:ss)");
     r = call("unix_timestamp", NULL, 0, 2, &e);
     expect_ints(r, (int64_t[]){1589684645, 1589684645}, 2);
-    assert_false(e->nullable);
+    assert_true(e->nullable);
     r = call("unix_timestamp", (targ[]){{vec_dates(d1, 1), NULL}}, 1, 1, NULL);
     expect_ints(r, (int64_t[]){1460098800}, 1);
 
