@@ -267,6 +267,7 @@ static int join_next(weir_op *op, weir_batch **out)
         }
         if ((rc = join_probe(j, in, out)) != WEIR_OK) return rc;
         if ((*out)->nrows) return WEIR_OK;
+        *out = NULL; /* lives in the left batch's arena, which the next pull resets */
     }
     if (!j->tail_done && (p->join_type == WEIR_JOIN_RIGHT || p->join_type == WEIR_JOIN_FULL)) {
         j->tail_done = true;

@@ -32,51 +32,134 @@ static uint64_t pow10_u64(int n)
     return r;
 }
 
-/* Does the decimal m * 10^e read back (correctly rounded) as x? Exact operands need one
- * rounding only (Clinger's fast path); anything else goes through strtod/strtof. */
-static bool dec_round_trips(uint64_t m, int e, double x, bool is_float)
+static const unsigned __int128 P19 = (unsigned __int128)10000000000000000000ULL;
+
+static unsigned __int128 pow10_u128(int n)
 {
-    if (!is_float && m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22)
-        return (e >= 0 ? (double)m * pow10_d[e] : (double)m / pow10_d[-e]) == x;
-    if (is_float && m <= (UINT64_C(1) << 24) && e >= -10 && e <= 10) {
-        float v = e >= 0 ? (float)m * pow10_f[e] : (float)m / pow10_f[-e];
-        return v == (float)x;
-    }
-    char s[48];
-    snprintf(s, sizeof s, "%llue%d", (unsigned long long)m, e);
-    if (is_float) return strtof(s, NULL) == (float)x;
-    return strtod(s, NULL) == x;
+    return n >= 19 ? P19 * pow10_u64(n - 19) : pow10_u64(n);
 }
 
-/* x (> 0) with 17 significant digits: x ~ m17 * 10^(e10 - 16). */
+/* Decimal digits of v (no leading zeros) into out; returns the count. */
+static int u128_to_digits(unsigned __int128 v, char *out)
+{
+    uint64_t hi = (uint64_t)(v / P19), lo = (uint64_t)(v % P19);
+    int n = 0;
+    if (hi) {
+        n = sprintf(out, "%llu", (unsigned long long)hi);
+        n += sprintf(out + n, "%019llu", (unsigned long long)lo);
+    } else {
+        n = sprintf(out, "%llu", (unsigned long long)lo);
+    }
+    return n;
+}
+
+/* x (> 0) to format. Exact form (most values): x = X / (10^22 * 2^s) with X = g * 10^22
+ * and g the significand of x in its own type (53 or 24 bits), so digits and round trips
+ * are decided in 128-bit integers. Otherwise x ~ m17 * 10^(e10 - 16) from printf. */
 typedef struct fp_digits {
     double x;
+    bool is_float;
+    bool exact;
+    unsigned __int128 X;
+    char q[48]; /* digits of floor(x * 10^22) */
+    int nq;
+    bool sticky; /* x * 10^22 is not an integer */
+    int s;
+    uint64_t g;
+    bool low_half; /* g is a power of two: the gap below x is half the gap above */
     uint64_t m17;
     int e10;
 } fp_digits;
 
-static void fp_digits_of(double x, fp_digits *d)
+static void fp_digits_of(double x, bool is_float, int maxp, fp_digits *d)
 {
-    char s[48];
-    snprintf(s, sizeof s, "%.16e", x);
+    memset(d, 0, sizeof *d);
+    d->x = x;
+    d->is_float = is_float;
+    int prec = is_float ? 24 : 53, ex;
+    double fr = frexp(x, &ex); /* x = fr * 2^ex, 0.5 <= fr < 1 */
+    int s = prec - ex;
+    bool normal = is_float ? x >= 1.17549435e-38 : x >= 2.2250738585072014e-308;
+    if (normal && s >= 0 && s <= 100) {
+        uint64_t g = (uint64_t)ldexp(fr, prec);
+        unsigned __int128 X = (unsigned __int128)g * pow10_u128(22);
+        int nq = u128_to_digits(X >> s, d->q);
+        if (nq >= maxp) {
+            d->exact = true;
+            d->X = X;
+            d->sticky = s > 0 && (X & (((unsigned __int128)1 << s) - 1)) != 0;
+            d->s = s;
+            d->nq = nq;
+            d->g = g;
+            d->low_half = g == (UINT64_C(1) << (prec - 1));
+            return;
+        }
+    }
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.16e", x);
     uint64_t v = 0;
-    const char *c = s;
+    const char *c = buf;
     for (; *c && *c != 'e'; c++)
         if (*c >= '0' && *c <= '9') v = v * 10 + (uint64_t)(*c - '0');
-    d->x = x;
     d->m17 = v;
     d->e10 = *c == 'e' ? atoi(c + 1) : 0;
 }
 
-/* The p-digit decimal nearest to x: x ~ m * 10^e with 10^(p-1) <= m < 10^p. Rounds the
- * 17-digit form; an apparent tie there may not be one in x, so it asks printf (exact). */
+/* Does the decimal m * 10^e read back (correctly rounded, ties to even) as x? */
+static bool dec_round_trips(const fp_digits *d, uint64_t m, int e)
+{
+    if (d->exact && e + 22 >= 0 && e + 22 <= 38) {
+        /* everything times 10^22 * 2^(s+1): x -> 2X, half a gap -> 10^22 */
+        unsigned __int128 c = ((unsigned __int128)m * pow10_u128(e + 22)) << (d->s + 1);
+        unsigned __int128 x2 = d->X << 1, half = pow10_u128(22);
+        unsigned __int128 low = d->low_half ? half / 2 : half;
+        bool even = (d->g & 1) == 0;
+        if (c >= x2) return c - x2 < half || (c - x2 == half && even);
+        return x2 - c < low || (x2 - c == low && even);
+    }
+    if (!d->is_float && m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22)
+        return (e >= 0 ? (double)m * pow10_d[e] : (double)m / pow10_d[-e]) == d->x;
+    if (d->is_float && m <= (UINT64_C(1) << 24) && e >= -10 && e <= 10) {
+        float v = e >= 0 ? (float)m * pow10_f[e] : (float)m / pow10_f[-e];
+        return v == (float)d->x;
+    }
+    char s[48];
+    snprintf(s, sizeof s, "%llue%d", (unsigned long long)m, e);
+    if (d->is_float) return strtof(s, NULL) == (float)d->x;
+    return strtod(s, NULL) == d->x;
+}
+
+/* The p-digit decimal nearest to x (ties to even): m * 10^e, 10^(p-1) <= m < 10^p. */
 static void dec_nearest(const fp_digits *d, int p, uint64_t *m, int *e)
 {
+    if (d->exact) {
+        uint64_t q = 0;
+        for (int i = 0; i < p; i++)
+            q = q * 10 + (uint64_t)(d->q[i] - '0');
+        int ex = d->nq - p - 22;
+        bool up = false;
+        if (p < d->nq) {
+            char next = d->q[p];
+            bool rest = d->sticky;
+            for (int i = p + 1; i < d->nq && !rest; i++)
+                rest = d->q[i] != '0';
+            up = next > '5' || (next == '5' && (rest || (q & 1)));
+        }
+        if (up) q++;
+        if (q == pow10_u64(p)) {
+            q /= 10;
+            ex++;
+        }
+        *m = q;
+        *e = ex;
+        return;
+    }
     if (p >= 17) {
         *m = d->m17;
         *e = d->e10 - 16;
         return;
     }
+    /* Round the 17-digit form; an apparent tie there may not be one in x, so ask printf. */
     uint64_t div = pow10_u64(17 - p), q = d->m17 / div, r = d->m17 % div;
     int ex = d->e10 - (p - 1);
     if (r * 2 == div) {
@@ -101,12 +184,12 @@ static void dec_nearest(const fp_digits *d, int p, uint64_t *m, int *e)
 
 /* A p-digit decimal that reads back as x: the nearest one, else its neighbour on the side
  * where the rounding interval is wider (near powers of two the interval is lopsided). */
-static bool dec_at_len(const fp_digits *d, bool is_float, int p, uint64_t *m, int *e)
+static bool dec_at_len(const fp_digits *d, int p, uint64_t *m, int *e)
 {
     uint64_t m0;
     int e0;
     dec_nearest(d, p, &m0, &e0);
-    if (dec_round_trips(m0, e0, d->x, is_float)) {
+    if (dec_round_trips(d, m0, e0)) {
         *m = m0;
         *e = e0;
         return true;
@@ -122,12 +205,12 @@ static bool dec_at_len(const fp_digits *d, bool is_float, int p, uint64_t *m, in
         md = hi - 1;
         ed--;
     }
-    if (dec_round_trips(mu, eu, d->x, is_float)) {
+    if (dec_round_trips(d, mu, eu)) {
         *m = mu;
         *e = eu;
         return true;
     }
-    if (p > 1 && dec_round_trips(md, ed, d->x, is_float)) {
+    if (p > 1 && dec_round_trips(d, md, ed)) {
         *m = md;
         *e = ed;
         return true;
@@ -181,7 +264,7 @@ static int format_java_fp(double x, bool is_float, char *buf)
     double a = fabs(x);
     int maxp = is_float ? 9 : 17;
     fp_digits fd;
-    fp_digits_of(a, &fd);
+    fp_digits_of(a, is_float, maxp, &fd);
     /* Smallest length whose nearest decimal reads back (monotone in the length), then the
      * one or two shorter lengths again with neighbours allowed. */
     int lo = 1, hi = maxp;
@@ -190,7 +273,7 @@ static int format_java_fp(double x, bool is_float, char *buf)
         uint64_t m;
         int e;
         dec_nearest(&fd, mid, &m, &e);
-        if (dec_round_trips(m, e, a, is_float))
+        if (dec_round_trips(&fd, m, e))
             hi = mid;
         else
             lo = mid + 1;
@@ -199,13 +282,13 @@ static int format_java_fp(double x, bool is_float, char *buf)
     uint64_t m = 0;
     int e = 0;
     for (int q = p - 2 < 1 ? 1 : p - 2; q <= p; q++)
-        if (dec_at_len(&fd, is_float, q, &m, &e)) {
+        if (dec_at_len(&fd, q, &m, &e)) {
             p = q;
             break;
         }
     /* Java: when one digit suffices, the closest two-digit decimal is printed (4.9E-324). */
     if (p == 1) {
-        if (!dec_at_len(&fd, is_float, 2, &m, &e)) dec_at_len(&fd, is_float, 1, &m, &e);
+        if (!dec_at_len(&fd, 2, &m, &e)) dec_at_len(&fd, 1, &m, &e);
     }
     char dig[24];
     int n = snprintf(dig, sizeof dig, "%llu", (unsigned long long)m);

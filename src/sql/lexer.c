@@ -95,8 +95,8 @@ static bool is_space_cp(unsigned cp)
 
 static bool is_ident_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
 }
 
 static bool is_digit(char c)
@@ -270,16 +270,19 @@ static int lex_number(lexer *L)
     int n = L->n, st = L->i;
     int idlen = 0;
     if (is_digit(s[st]))
-        while (st + idlen < n && is_ident_byte((unsigned char)s[st + idlen])) idlen++;
+        while (st + idlen < n && is_ident_byte((unsigned char)s[st + idlen]))
+            idlen++;
 
     int j = st;
-    while (j < n && is_digit(s[j])) j++;
+    while (j < n && is_digit(s[j]))
+        j++;
     int int_end = j;
     bool has_dot = false;
     if (j < n && s[j] == '.' && (j > st || (j + 1 < n && is_digit(s[j + 1])))) {
         has_dot = true;
         j++;
-        while (j < n && is_digit(s[j])) j++;
+        while (j < n && is_digit(s[j]))
+            j++;
     }
     int mant_end = j;
     bool has_exp = false;
@@ -287,7 +290,8 @@ static int lex_number(lexer *L)
         int k = j + 1;
         if (k < n && (s[k] == '+' || s[k] == '-')) k++;
         if (k < n && is_digit(s[k])) {
-            while (k < n && is_digit(s[k])) k++;
+            while (k < n && is_digit(s[k]))
+                k++;
             has_exp = true;
             j = k;
         }
@@ -373,7 +377,8 @@ static int skip_trivia(lexer *L)
                 continue;
             }
             if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-                while (L->i < n && s[L->i] != '\n') L->i++;
+                while (L->i < n && s[L->i] != '\n')
+                    L->i++;
                 continue;
             }
             if (c == '/' && i + 1 < n && s[i + 1] == '*') {
@@ -544,14 +549,19 @@ static int lex_one(lexer *L)
         break;
     case '=':
         kind = WEIR_TK_EQ;
-        if (c1 == '=') len = 2;
-        else if (c1 == '>') kind = WEIR_TK_FATARROW, len = 2;
+        if (c1 == '=')
+            len = 2;
+        else if (c1 == '>')
+            kind = WEIR_TK_FATARROW, len = 2;
         break;
     case '<':
         kind = WEIR_TK_LT;
-        if (c1 == '=' && c2 == '>') kind = WEIR_TK_NSEQ, len = 3;
-        else if (c1 == '=') kind = WEIR_TK_LE, len = 2;
-        else if (c1 == '>') kind = WEIR_TK_NEQ, len = 2;
+        if (c1 == '=' && c2 == '>')
+            kind = WEIR_TK_NSEQ, len = 3;
+        else if (c1 == '=')
+            kind = WEIR_TK_LE, len = 2;
+        else if (c1 == '>')
+            kind = WEIR_TK_NEQ, len = 2;
         break;
     case '>':
         /* '>>' is never one token here: the grammar needs no shifts and ARRAY<ARRAY<INT>>
@@ -561,9 +571,12 @@ static int lex_one(lexer *L)
         break;
     case '!':
         kind = WEIR_TK_BANG;
-        if (c1 == '=') kind = WEIR_TK_NEQ, len = 2;
-        else if (c1 == '>') kind = WEIR_TK_LE, len = 2;
-        else if (c1 == '<') kind = WEIR_TK_GE, len = 2;
+        if (c1 == '=')
+            kind = WEIR_TK_NEQ, len = 2;
+        else if (c1 == '>')
+            kind = WEIR_TK_LE, len = 2;
+        else if (c1 == '<')
+            kind = WEIR_TK_GE, len = 2;
         break;
     default: break;
     }

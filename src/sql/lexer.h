@@ -65,8 +65,8 @@ typedef enum weir_tok_kind {
 
 typedef struct weir_token {
     weir_tok_kind kind;
-    int start, end; /* byte offsets in the source [start, end) */
-    int line, pos;  /* 1-based line, 0-based column in UTF-16 units (Spark's charPositionInLine) */
+    int start, end;  /* byte offsets in the source [start, end) */
+    int line, pos;   /* 1-based line, 0-based column in UTF-16 units (Spark's charPositionInLine) */
     const char *val; /* see weir_tok_kind; numbers: the digits without the type suffix */
     int vlen;
 } weir_token;

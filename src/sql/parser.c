@@ -152,10 +152,10 @@ const char *weir_wp_ident(const weir_token *t)
 }
 
 static const char *const CLAUSE_WORDS[] = {
-    "FROM",  "WHERE", "GROUP",   "HAVING", "ORDER",     "LIMIT",       "OFFSET",
-    "UNION", "INTERSECT", "EXCEPT", "MINUS", "JOIN",    "INNER",       "CROSS",
-    "LEFT",  "RIGHT", "FULL",    "NATURAL", "SEMI",     "ANTI",        "ON",
-    "USING", "LATERAL", "TABLESAMPLE", "PIVOT", "UNPIVOT", NULL};
+    "FROM",  "WHERE",     "GROUP",       "HAVING",  "ORDER",   "LIMIT", "OFFSET",
+    "UNION", "INTERSECT", "EXCEPT",      "MINUS",   "JOIN",    "INNER", "CROSS",
+    "LEFT",  "RIGHT",     "FULL",        "NATURAL", "SEMI",    "ANTI",  "ON",
+    "USING", "LATERAL",   "TABLESAMPLE", "PIVOT",   "UNPIVOT", NULL};
 
 bool weir_wp_is_clause_word(const weir_parser *p, int k)
 {
@@ -177,10 +177,10 @@ bool weir_wp_is_clause_word(const weir_parser *p, int k)
 }
 
 static const char *const RESERVED_OPERANDS[] = {
-    "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER",   "LIMIT", "UNION", "INTERSECT",
-    "EXCEPT", "JOIN", "ON",    "WHEN",  "THEN",   "ELSE",    "AND",   "OR",    "AS",
-    "IS",     "IN",   "BETWEEN", "LIKE", "ILIKE", "RLIKE",   "REGEXP", "WITH", "INNER",
-    "CROSS",  "FULL", "NATURAL", "USING", "BY",   "LATERAL", "NOT",   NULL};
+    "SELECT", "FROM", "WHERE",   "GROUP", "HAVING", "ORDER",   "LIMIT",  "UNION", "INTERSECT",
+    "EXCEPT", "JOIN", "ON",      "WHEN",  "THEN",   "ELSE",    "AND",    "OR",    "AS",
+    "IS",     "IN",   "BETWEEN", "LIKE",  "ILIKE",  "RLIKE",   "REGEXP", "WITH",  "INNER",
+    "CROSS",  "FULL", "NATURAL", "USING", "BY",     "LATERAL", "NOT",    NULL};
 
 bool weir_wp_is_reserved_operand(const weir_token *t)
 {
@@ -284,7 +284,8 @@ static const char *join_parts(weir_parser *p, const char **parts, int n)
 {
     if (n == 1) return parts[0];
     size_t len = 1;
-    for (int i = 0; i < n; i++) len += strlen(parts[i]) + 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(parts[i]) + 1;
     char *b = weir_wp_alloc(p, len);
     if (!b) return NULL;
     for (int i = 0; i < n; i++) {
@@ -369,8 +370,7 @@ static int from_suffix(weir_parser *p, weir_ast_from *f)
     bool has_as = weir_wp_accept_kw(p, "AS");
     if (has_as || implicit_alias_here(p)) {
         if (simple_ident(p, &f->alias)) return WEIR_EPARSE;
-        if (wp_is(p, WEIR_TK_LPAREN) &&
-            ident_list(p, &f->col_aliases, &f->ncol_aliases))
+        if (wp_is(p, WEIR_TK_LPAREN) && ident_list(p, &f->col_aliases, &f->ncol_aliases))
             return WEIR_EPARSE;
     }
     if (!f->wm_col && watermark_here(p) && watermark(p, f)) return WEIR_EPARSE;
@@ -470,9 +470,8 @@ static weir_ast_from *relation_primary(weir_parser *p)
     } else if (weir_tok_is_kw(t, "LATERAL")) {
         unsupported_at(p, s, "LATERAL subqueries");
         goto fail;
-    } else if (wp_identlike(t) && !(t->kind == WEIR_TK_IDENT &&
-                                     (weir_wp_is_clause_word(p, 0) ||
-                                      weir_wp_is_reserved_operand(t)))) {
+    } else if (wp_identlike(t) && !(t->kind == WEIR_TK_IDENT && (weir_wp_is_clause_word(p, 0) ||
+                                                                 weir_wp_is_reserved_operand(t)))) {
         const char **parts;
         int n;
         if (qualified_parts(p, &parts, &n)) goto fail;
@@ -547,9 +546,12 @@ static int join_op(weir_parser *p, bool *natural)
         const weir_token *n = wp_peek(p, k + 1);
         words = 1;
         type = WEIR_JOIN_LEFT;
-        if (weir_tok_is_kw(n, "OUTER")) words = 2;
-        else if (weir_tok_is_kw(n, "SEMI")) type = WEIR_JOIN_LEFT_SEMI, words = 2;
-        else if (weir_tok_is_kw(n, "ANTI")) type = WEIR_JOIN_LEFT_ANTI, words = 2;
+        if (weir_tok_is_kw(n, "OUTER"))
+            words = 2;
+        else if (weir_tok_is_kw(n, "SEMI"))
+            type = WEIR_JOIN_LEFT_SEMI, words = 2;
+        else if (weir_tok_is_kw(n, "ANTI"))
+            type = WEIR_JOIN_LEFT_ANTI, words = 2;
     } else if (weir_tok_is_kw(t, "RIGHT") || weir_tok_is_kw(t, "FULL")) {
         type = weir_tok_is_kw(t, "RIGHT") ? WEIR_JOIN_RIGHT : WEIR_JOIN_FULL;
         words = weir_tok_is_kw(wp_peek(p, k + 1), "OUTER") ? 2 : 1;
@@ -788,7 +790,8 @@ static int group_analytic(weir_parser *p, int kind, gsets *out)
     for (int k = n; k >= 0; k--) {
         gset r = {NULL, 0};
         bool oom = false;
-        for (int i = 0; i < k; i++) r = gset_concat(p, r, items[i], &oom);
+        for (int i = 0; i < k; i++)
+            r = gset_concat(p, r, items[i], &oom);
         if (oom || gsets_add(p, out, r)) return WEIR_ENOMEM;
     }
     return 0;
@@ -863,7 +866,8 @@ static int group_by(weir_parser *p, weir_ast_select *sel)
         /* plain list: GROUP BY a, b [WITH ROLLUP | WITH CUBE | GROUPING SETS (...)] */
         gset plain = {NULL, 0};
         bool oom = false;
-        for (int i = 0; i < nelems; i++) plain = gset_concat(p, plain, elems[i].s[0], &oom);
+        for (int i = 0; i < nelems; i++)
+            plain = gset_concat(p, plain, elems[i].s[0], &oom);
         if (oom) return WEIR_ENOMEM;
         for (int i = 0; i < plain.n; i++)
             if (expr_index(p, sel, &gcap, plain.e[i]) < 0) return WEIR_ENOMEM;
@@ -872,7 +876,8 @@ static int group_by(weir_parser *p, weir_ast_select *sel)
             p->i += 2;
             gset *items = weir_wp_alloc(p, sizeof(gset) * (size_t)plain.n);
             if (!items) return WEIR_ENOMEM;
-            for (int i = 0; i < plain.n; i++) items[i] = (gset){&plain.e[i], 1};
+            for (int i = 0; i < plain.n; i++)
+                items[i] = (gset){&plain.e[i], 1};
             gsets g = {0};
             if (cube) {
                 if (expand_cube(p, items, plain.n, &g)) return WEIR_EPARSE;
@@ -1132,8 +1137,7 @@ static weir_ast_query *query_body(weir_parser *p)
     int s = p->i;
     weir_ast_cte *ctes = NULL;
     int nctes = 0;
-    if (wp_kw(p, "WITH") && wp_identlike(wp_peek(p, 1)) && cte_list(p, &ctes, &nctes))
-        return NULL;
+    if (wp_kw(p, "WITH") && wp_identlike(wp_peek(p, 1)) && cte_list(p, &ctes, &nctes)) return NULL;
     weir_ast_query *q = set_union(p);
     if (!q) return NULL;
     if (nctes) {
@@ -1151,11 +1155,15 @@ static weir_ast_query *query_body(weir_parser *p)
             memset(&o, 0, sizeof o);
             o.expr = weir_wp_expr(p);
             if (!o.expr) return NULL;
-            if (weir_wp_accept_kw(p, "ASC")) o.desc = false;
-            else if (weir_wp_accept_kw(p, "DESC")) o.desc = true;
+            if (weir_wp_accept_kw(p, "ASC"))
+                o.desc = false;
+            else if (weir_wp_accept_kw(p, "DESC"))
+                o.desc = true;
             if (weir_wp_accept_kw(p, "NULLS")) {
-                if (weir_wp_accept_kw(p, "FIRST")) o.nulls = 1;
-                else if (weir_wp_accept_kw(p, "LAST")) o.nulls = 2;
+                if (weir_wp_accept_kw(p, "FIRST"))
+                    o.nulls = 1;
+                else if (weir_wp_accept_kw(p, "LAST"))
+                    o.nulls = 2;
                 else {
                     weir_wp_syntax_error(p);
                     return NULL;
@@ -1211,14 +1219,17 @@ static weir_ast_stmt *new_stmt(weir_parser *p, weir_stmt_kind kind, int tok)
 static int stmt_end_tok(const weir_parser *p, int from)
 {
     int j = from;
-    while (p->t[j].kind != WEIR_TK_SEMI && p->t[j].kind != WEIR_TK_EOF) j++;
+    while (p->t[j].kind != WEIR_TK_SEMI && p->t[j].kind != WEIR_TK_EOF)
+        j++;
     return j;
 }
 
 static const char *trimmed(weir_parser *p, int b, int e)
 {
-    while (b < e && isspace((unsigned char)p->src[b])) b++;
-    while (e > b && isspace((unsigned char)p->src[e - 1])) e--;
+    while (b < e && isspace((unsigned char)p->src[b]))
+        b++;
+    while (e > b && isspace((unsigned char)p->src[e - 1]))
+        e--;
     return weir_wp_strndup(p, p->src + b, (size_t)(e - b));
 }
 
@@ -1310,8 +1321,8 @@ static const char *dup_key_check(weir_parser *p, weir_ast_option *opts, int n, i
 {
     for (int i = 0; i < n - 1; i++)
         if (strcmp(opts[i].key, opts[n - 1].key) == 0) {
-            weir_wp_error_at_tok(p, WEIR_EPARSE, tok,
-                                 "[DUPLICATE_KEY] Found duplicate keys `%s`.", opts[n - 1].key);
+            weir_wp_error_at_tok(p, WEIR_EPARSE, tok, "[DUPLICATE_KEY] Found duplicate keys `%s`.",
+                                 opts[n - 1].key);
             return NULL;
         }
     return "";
@@ -1374,8 +1385,8 @@ static int view_columns(weir_parser *p, weir_ast_stmt *st, int *typed_tok, int *
     do {
         const char *name;
         if (simple_ident(p, &name)) return WEIR_EPARSE;
-        bool named_only = wp_is(p, WEIR_TK_COMMA) || wp_is(p, WEIR_TK_RPAREN) ||
-                          wp_kw(p, "COMMENT");
+        bool named_only =
+            wp_is(p, WEIR_TK_COMMA) || wp_is(p, WEIR_TK_RPAREN) || wp_kw(p, "COMMENT");
         if (named_only) {
             if (*names_tok < 0) *names_tok = p->i;
             if (weir_wp_accept_kw(p, "COMMENT") && weir_wp_expect(p, WEIR_TK_STRING))
@@ -1508,8 +1519,8 @@ static weir_ast_stmt *statement(weir_parser *p)
         if (wp_kw(p, "STREAMING") && wp_kw_at(p, 1, "TABLE")) {
             st->kind = WEIR_STMT_DESCRIBE_STREAMING_TABLE;
             if (streaming_table_name(p, st)) return NULL;
-        } else if (wp_kw(p, "QUERY") && (weir_wp_starts_query(p, 1, &np) ||
-                                         wp_peek(p, 1)->kind == WEIR_TK_LPAREN)) {
+        } else if (wp_kw(p, "QUERY") &&
+                   (weir_wp_starts_query(p, 1, &np) || wp_peek(p, 1)->kind == WEIR_TK_LPAREN)) {
             p->i++;
             st->query = weir_wp_query(p);
             if (!st->query) return NULL;
@@ -1598,7 +1609,8 @@ static int leftover(weir_parser *p)
         const weir_token *t = wp_cur(p);
         size_t o = 0;
         disp[o++] = '\'';
-        for (int i = t->start; i < t->end && o < sizeof disp - 8; i++) disp[o++] = p->src[i];
+        for (int i = t->start; i < t->end && o < sizeof disp - 8; i++)
+            disp[o++] = p->src[i];
         disp[o++] = '\'';
         disp[o] = '\0';
         snprintf(hint, sizeof hint, ": extra input %s", disp);
@@ -1737,7 +1749,8 @@ bool weir_sql_is_complete(const char *text)
             continue;
         }
         if (c == '-' && i + 1 < n && text[i + 1] == '-') {
-            while (i < n && text[i] != '\n') i++;
+            while (i < n && text[i] != '\n')
+                i++;
             continue;
         }
         if (c == '/' && i + 1 < n && text[i + 1] == '*') {

@@ -131,7 +131,8 @@ weir_ast_expr *weir_wp_string_lit(weir_parser *p)
     }
     size_t total = 0;
     int j = p->i;
-    while (p->t[j].kind == WEIR_TK_STRING) total += (size_t)p->t[j++].vlen;
+    while (p->t[j].kind == WEIR_TK_STRING)
+        total += (size_t)p->t[j++].vlen;
     weir_ast_expr *e = lit(p, WEIR_LIT_STRING, s);
     if (!e) return NULL;
     if (j == p->i + 1) {
@@ -159,10 +160,12 @@ static weir_ast_expr *typed_lit(weir_parser *p)
     const weir_token *t = wp_cur(p);
     const weir_token *v = wp_peek(p, 1);
     weir_ast_lit_kind k;
-    if (weir_tok_is_kw(t, "DATE")) k = WEIR_LIT_DATE;
+    if (weir_tok_is_kw(t, "DATE"))
+        k = WEIR_LIT_DATE;
     else if (weir_tok_is_kw(t, "TIMESTAMP") || weir_tok_is_kw(t, "TIMESTAMP_LTZ"))
         k = WEIR_LIT_TIMESTAMP;
-    else if (weir_tok_is_kw(t, "X")) k = WEIR_LIT_BINARY;
+    else if (weir_tok_is_kw(t, "X"))
+        k = WEIR_LIT_BINARY;
     else if (weir_tok_is_kw(t, "TIMESTAMP_NTZ")) {
         unsupported(p, s, "TIMESTAMP_NTZ literals");
         return NULL;
@@ -170,7 +173,8 @@ static weir_ast_expr *typed_lit(weir_parser *p)
         char up[64];
         size_t n = strlen(t->val);
         if (n >= sizeof up) n = sizeof up - 1;
-        for (size_t i = 0; i < n; i++) up[i] = (char)toupper((unsigned char)t->val[i]);
+        for (size_t i = 0; i < n; i++)
+            up[i] = (char)toupper((unsigned char)t->val[i]);
         up[n] = '\0';
         weir_wp_error_at_tok(p, WEIR_EPARSE, s,
                              "[UNSUPPORTED_TYPED_LITERAL] Literals of the type \"%s\" are not "
@@ -189,9 +193,12 @@ static weir_ast_expr *typed_lit(weir_parser *p)
         int o = 0, acc = 0, half = n % 2; /* half: a high nibble 0 is already pending */
         for (int i = 0; i < n; i++) {
             int c = (unsigned char)v->val[i], h;
-            if (c >= '0' && c <= '9') h = c - '0';
-            else if (c >= 'a' && c <= 'f') h = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') h = c - 'A' + 10;
+            if (c >= '0' && c <= '9')
+                h = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                h = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                h = c - 'A' + 10;
             else {
                 weir_wp_error_at_tok(p, WEIR_EPARSE, s,
                                      "[INVALID_TYPED_LITERAL] The value of the typed literal "
@@ -240,9 +247,9 @@ static iunit unit_of(const char *w, size_t n)
     static const struct {
         const char *name;
         iunit u;
-    } units[] = {{"NANOSECOND", IU_NANO},   {"MICROSECOND", IU_MICRO}, {"MILLISECOND", IU_MILLI},
-                 {"SECOND", IU_SECOND},     {"MINUTE", IU_MINUTE},     {"HOUR", IU_HOUR},
-                 {"DAY", IU_DAY},           {"WEEK", IU_WEEK},         {"MONTH", IU_MONTH},
+    } units[] = {{"NANOSECOND", IU_NANO}, {"MICROSECOND", IU_MICRO}, {"MILLISECOND", IU_MILLI},
+                 {"SECOND", IU_SECOND},   {"MINUTE", IU_MINUTE},     {"HOUR", IU_HOUR},
+                 {"DAY", IU_DAY},         {"WEEK", IU_WEEK},         {"MONTH", IU_MONTH},
                  {"YEAR", IU_YEAR}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         size_t l = strlen(units[i].name);
@@ -275,8 +282,10 @@ static weir_interval_unit field_of(iunit u)
 static bool add_unit_value(const char *v, size_t n, bool neg, iunit u, int64_t *acc)
 {
     size_t i = 0;
-    while (i < n && isspace((unsigned char)v[i])) i++;
-    while (n > i && isspace((unsigned char)v[n - 1])) n--;
+    while (i < n && isspace((unsigned char)v[i]))
+        i++;
+    while (n > i && isspace((unsigned char)v[n - 1]))
+        n--;
     if (i < n && (v[i] == '+' || v[i] == '-')) {
         if (v[i] == '-') neg = !neg;
         i++;
@@ -305,7 +314,8 @@ static bool add_unit_value(const char *v, size_t n, bool neg, iunit u, int64_t *
             i++;
             digits = true;
         }
-        for (; nd < 9; nd++) nanos *= 10;
+        for (; nd < 9; nd++)
+            nanos *= 10;
         frac_us = nanos / 1000;
     }
     if (i != n || !digits) return false;
@@ -323,7 +333,8 @@ static bool add_unit_value(const char *v, size_t n, bool neg, iunit u, int64_t *
     default: return false;
     }
     int64_t us;
-    if (u == IU_NANO) us = whole / 1000;
+    if (u == IU_NANO)
+        us = whole / 1000;
     else if (__builtin_mul_overflow(whole, mul, &us))
         return false;
     if (__builtin_add_overflow(us, frac_us, &us)) return false;
@@ -335,8 +346,10 @@ static bool add_unit_value(const char *v, size_t n, bool neg, iunit u, int64_t *
 static bool day_time_string(const char *v, size_t n, iunit from, iunit to, int64_t *out)
 {
     size_t i = 0;
-    while (i < n && isspace((unsigned char)v[i])) i++;
-    while (n > i && isspace((unsigned char)v[n - 1])) n--;
+    while (i < n && isspace((unsigned char)v[i]))
+        i++;
+    while (n > i && isspace((unsigned char)v[n - 1]))
+        n--;
     bool neg = false;
     if (i < n && (v[i] == '+' || v[i] == '-')) {
         neg = v[i] == '-';
@@ -379,7 +392,8 @@ static bool day_time_string(const char *v, size_t n, iunit from, iunit to, int64
                 fd++;
                 i++;
             }
-            for (; fd < 9; fd++) nanos *= 10;
+            for (; fd < 9; fd++)
+                nanos *= 10;
             total += nanos / 1000;
         }
     }
@@ -410,20 +424,25 @@ static int interval_from_string(weir_parser *p, int s, const char *v, size_t n, 
     int pairs = 0;
     *us = 0;
     int lo = 99, hi = -1;
-    while (i < n && isspace((unsigned char)v[i])) i++;
+    while (i < n && isspace((unsigned char)v[i]))
+        i++;
     if (n - i >= 8 && strncasecmp(v + i, "interval", 8) == 0 &&
         (n - i == 8 || isspace((unsigned char)v[i + 8]))) {
         i += 8;
     }
     for (;;) {
-        while (i < n && isspace((unsigned char)v[i])) i++;
+        while (i < n && isspace((unsigned char)v[i]))
+            i++;
         if (i >= n) break;
         size_t vs = i;
-        while (i < n && !isspace((unsigned char)v[i]) && !isalpha((unsigned char)v[i])) i++;
+        while (i < n && !isspace((unsigned char)v[i]) && !isalpha((unsigned char)v[i]))
+            i++;
         size_t ve = i;
-        while (i < n && isspace((unsigned char)v[i])) i++;
+        while (i < n && isspace((unsigned char)v[i]))
+            i++;
         size_t us0 = i;
-        while (i < n && isalpha((unsigned char)v[i])) i++;
+        while (i < n && isalpha((unsigned char)v[i]))
+            i++;
         iunit u = unit_of(v + us0, i - us0);
         if (u == IU_MONTH || u == IU_YEAR) return ym_error(p, s);
         if (ve == vs || u == IU_NONE || !add_unit_value(v + vs, ve - vs, false, u, us))
@@ -573,8 +592,8 @@ weir_ast_expr *weir_wp_column_ref(weir_parser *p)
     return e;
 }
 
-static const char *const DT_UNITS[] = {"YEAR",   "QUARTER", "MONTH",       "WEEK",
-                                       "DAY",    "DAYOFYEAR", "HOUR",      "MINUTE",
+static const char *const DT_UNITS[] = {"YEAR",   "QUARTER",     "MONTH",       "WEEK",
+                                       "DAY",    "DAYOFYEAR",   "HOUR",        "MINUTE",
                                        "SECOND", "MILLISECOND", "MICROSECOND", NULL};
 
 /* Arguments of a call after '(' (already consumed); first, when not NULL, is an argument
@@ -603,7 +622,8 @@ static weir_ast_expr *call_rest(weir_parser *p, weir_ast_expr *e, weir_ast_expr 
             const weir_token *t = wp_cur(p);
             char *up = weir_wp_strndup(p, t->val, (size_t)t->vlen);
             if (!up) return NULL;
-            for (char *c = up; *c; c++) *c = (char)toupper((unsigned char)*c);
+            for (char *c = up; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
             u->lit.str = up;
             u->lit.len = t->vlen;
             p->i++;
@@ -668,9 +688,8 @@ close:
         }
         p->i += 2;
     }
-    if (wp_kw(p, "OVER") &&
-        (wp_peek(p, 1)->kind == WEIR_TK_LPAREN ||
-         (wp_identlike(wp_peek(p, 1)) && !weir_wp_is_clause_word(p, 1)))) {
+    if (wp_kw(p, "OVER") && (wp_peek(p, 1)->kind == WEIR_TK_LPAREN ||
+                             (wp_identlike(wp_peek(p, 1)) && !weir_wp_is_clause_word(p, 1)))) {
         unsupported(p, p->i, "Window functions (OVER)");
         return NULL;
     }
@@ -912,8 +931,8 @@ static weir_ast_expr *exists_expr(weir_parser *p, int s)
 static bool exists_follows(const weir_parser *p, int k)
 {
     int np;
-    return weir_tok_is_kw(wp_peek(p, k), "EXISTS") &&
-           wp_peek(p, k + 1)->kind == WEIR_TK_LPAREN && weir_wp_starts_query(p, k + 2, &np);
+    return weir_tok_is_kw(wp_peek(p, k), "EXISTS") && wp_peek(p, k + 1)->kind == WEIR_TK_LPAREN &&
+           weir_wp_starts_query(p, k + 2, &np);
 }
 
 /* Primary expression. *paren: the result was written in parentheses; *chain: the result is a
@@ -934,9 +953,7 @@ static weir_ast_expr *primary(weir_parser *p, bool *paren, bool *chain)
         return e;
     }
     case WEIR_TK_LPAREN: return paren_expr(p, paren);
-    case WEIR_TK_QUESTION:
-        unsupported(p, s, "Parameter markers");
-        return NULL;
+    case WEIR_TK_QUESTION: unsupported(p, s, "Parameter markers"); return NULL;
     case WEIR_TK_QIDENT: break;
     case WEIR_TK_IDENT: break;
     default: weir_wp_syntax_error(p); return NULL;
@@ -1038,7 +1055,8 @@ static weir_ast_expr *postfix(weir_parser *p)
             const char *name = e->parts[0];
             if (e->nparts > 1) {
                 size_t len = 0;
-                for (int k = 0; k < e->nparts; k++) len += strlen(e->parts[k]) + 1;
+                for (int k = 0; k < e->nparts; k++)
+                    len += strlen(e->parts[k]) + 1;
                 char *buf = weir_wp_alloc(p, len);
                 if (!buf) return NULL;
                 for (int k = 0; k < e->nparts; k++) {
@@ -1171,8 +1189,7 @@ weir_ast_expr *weir_wp_value_expr(weir_parser *p)
 
 /* ---- predicates and boolean operators ------------------------------------------------ */
 
-static const char *const PRED_WORDS[] = {"BETWEEN", "IN", "LIKE", "ILIKE", "RLIKE", "REGEXP",
-                                         NULL};
+static const char *const PRED_WORDS[] = {"BETWEEN", "IN", "LIKE", "ILIKE", "RLIKE", "REGEXP", NULL};
 
 static weir_ast_expr *predicated(weir_parser *p)
 {

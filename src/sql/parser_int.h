@@ -59,7 +59,7 @@ int weir_wp_expect_kw(weir_parser *p, const char *kw);
 int weir_wp_expect(weir_parser *p, weir_tok_kind k);
 
 /* ---- errors ---- */
-int weir_wp_syntax_error(weir_parser *p);                  /* at the current token */
+int weir_wp_syntax_error(weir_parser *p); /* at the current token */
 int weir_wp_syntax_error_at(weir_parser *p, int tok_index, const char *hint);
 int weir_wp_error_at_tok(weir_parser *p, int code, int tok_index, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -88,13 +88,13 @@ bool weir_wp_is_reserved_operand(const weir_token *t);
 bool weir_wp_starts_query(const weir_parser *p, int k, int *nparens);
 
 /* ---- sub-parsers ---- */
-weir_ast_expr *weir_wp_expr(weir_parser *p);             /* booleanExpression */
-weir_ast_expr *weir_wp_value_expr(weir_parser *p);       /* valueExpression */
-weir_ast_expr *weir_wp_interval(weir_parser *p);         /* after the INTERVAL keyword */
-weir_ast_expr *weir_wp_string_lit(weir_parser *p);       /* one or more adjacent strings */
-weir_ast_expr *weir_wp_column_ref(weir_parser *p);       /* qualified name -> COLUMN */
-weir_ast_query *weir_wp_query(weir_parser *p);           /* query */
-const weir_type *weir_wp_type(weir_parser *p);           /* dataType */
+weir_ast_expr *weir_wp_expr(weir_parser *p);       /* booleanExpression */
+weir_ast_expr *weir_wp_value_expr(weir_parser *p); /* valueExpression */
+weir_ast_expr *weir_wp_interval(weir_parser *p);   /* after the INTERVAL keyword */
+weir_ast_expr *weir_wp_string_lit(weir_parser *p); /* one or more adjacent strings */
+weir_ast_expr *weir_wp_column_ref(weir_parser *p); /* qualified name -> COLUMN */
+weir_ast_query *weir_wp_query(weir_parser *p);     /* query */
+const weir_type *weir_wp_type(weir_parser *p);     /* dataType */
 weir_ast_expr *weir_wp_new_expr(weir_parser *p, weir_ast_expr_kind kind, int tok_index);
 void weir_wp_finish(weir_parser *p, weir_ast_expr *e); /* end = end of the previous token */
 bool weir_ast_expr_equal(const weir_ast_expr *x, const weir_ast_expr *y);

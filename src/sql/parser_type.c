@@ -18,15 +18,24 @@ static const weir_type *prim_named(const char *n)
         const char *name;
         const weir_type *t;
     } prims[] = {
-        {"BOOLEAN", &weir_type_boolean},     {"TINYINT", &weir_type_tinyint},
-        {"BYTE", &weir_type_tinyint},        {"SMALLINT", &weir_type_smallint},
-        {"SHORT", &weir_type_smallint},      {"INT", &weir_type_int},
-        {"INTEGER", &weir_type_int},         {"BIGINT", &weir_type_bigint},
-        {"LONG", &weir_type_bigint},         {"FLOAT", &weir_type_float},
-        {"REAL", &weir_type_float},          {"DOUBLE", &weir_type_double},
-        {"DATE", &weir_type_date},           {"TIMESTAMP", &weir_type_timestamp},
-        {"TIMESTAMP_LTZ", &weir_type_timestamp}, {"STRING", &weir_type_string},
-        {"BINARY", &weir_type_binary},       {"VOID", &weir_type_null},
+        {"BOOLEAN", &weir_type_boolean},
+        {"TINYINT", &weir_type_tinyint},
+        {"BYTE", &weir_type_tinyint},
+        {"SMALLINT", &weir_type_smallint},
+        {"SHORT", &weir_type_smallint},
+        {"INT", &weir_type_int},
+        {"INTEGER", &weir_type_int},
+        {"BIGINT", &weir_type_bigint},
+        {"LONG", &weir_type_bigint},
+        {"FLOAT", &weir_type_float},
+        {"REAL", &weir_type_float},
+        {"DOUBLE", &weir_type_double},
+        {"DATE", &weir_type_date},
+        {"TIMESTAMP", &weir_type_timestamp},
+        {"TIMESTAMP_LTZ", &weir_type_timestamp},
+        {"STRING", &weir_type_string},
+        {"BINARY", &weir_type_binary},
+        {"VOID", &weir_type_null},
     };
     for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
         if (strcasecmp(n, prims[i].name) == 0) return prims[i].t;
@@ -38,7 +47,8 @@ static const weir_type *unsupported_type(weir_parser *p, int s, const char *name
 {
     char buf[160];
     size_t n = 0;
-    for (const char *c = name; *c && n < 100; c++) buf[n++] = (char)toupper((unsigned char)*c);
+    for (const char *c = name; *c && n < 100; c++)
+        buf[n++] = (char)toupper((unsigned char)*c);
     buf[n] = '\0';
     if (nparams > 0) {
         n += (size_t)snprintf(buf + n, sizeof buf - n, "(");
@@ -215,8 +225,10 @@ const weir_type *weir_wp_type(weir_parser *p)
             }
         } else {
             const weir_type *pt = prim_named(name);
-            if (pt && np == 0) r = pt;
-            else unsupported_type(p, s, name, np, params);
+            if (pt && np == 0)
+                r = pt;
+            else
+                unsupported_type(p, s, name, np, params);
         }
     }
 out:

@@ -96,7 +96,8 @@ static void dump_expr(out *o, const weir_ast_expr *e)
         case WEIR_LIT_STRING: put(o, "'%s'", l->str); break;
         case WEIR_LIT_BINARY:
             put(o, "X'");
-            for (int i = 0; i < l->len; i++) put(o, "%02X", (unsigned char)l->str[i]);
+            for (int i = 0; i < l->len; i++)
+                put(o, "%02X", (unsigned char)l->str[i]);
             put(o, "'");
             break;
         case WEIR_LIT_DATE: put(o, "DATE'%s'", l->str); break;
@@ -110,10 +111,12 @@ static void dump_expr(out *o, const weir_ast_expr *e)
         break;
     }
     case WEIR_AST_COLUMN:
-        for (int i = 0; i < e->nparts; i++) put(o, "%s%s", i ? "." : "", e->parts[i]);
+        for (int i = 0; i < e->nparts; i++)
+            put(o, "%s%s", i ? "." : "", e->parts[i]);
         break;
     case WEIR_AST_STAR:
-        for (int i = 0; i < e->nparts; i++) put(o, "%s.", e->parts[i]);
+        for (int i = 0; i < e->nparts; i++)
+            put(o, "%s.", e->parts[i]);
         put(o, "*");
         break;
     case WEIR_AST_FUNC:
@@ -140,7 +143,9 @@ static void dump_expr(out *o, const weir_ast_expr *e)
         break;
     case WEIR_AST_IS_BOOL:
         put(o, "(is%s%s ", e->negated ? "not" : "",
-            e->bool_value == 1 ? "true" : e->bool_value == 0 ? "false" : "unknown");
+            e->bool_value == 1   ? "true"
+            : e->bool_value == 0 ? "false"
+                                 : "unknown");
         dump_expr(o, e->args[0]);
         put(o, ")");
         break;
@@ -225,7 +230,8 @@ static void dump_from(out *o, const weir_ast_from *f)
     switch (f->kind) {
     case WEIR_FROM_TABLE:
         put(o, "(%s ", f->stream ? "stream" : "table");
-        for (int i = 0; i < f->nparts; i++) put(o, "%s%s", i ? "." : "", f->parts[i]);
+        for (int i = 0; i < f->nparts; i++)
+            put(o, "%s%s", i ? "." : "", f->parts[i]);
         break;
     case WEIR_FROM_SUBQUERY:
         put(o, "(subquery ");
@@ -242,7 +248,8 @@ static void dump_from(out *o, const weir_ast_from *f)
         }
         if (f->nusing) {
             put(o, " using");
-            for (int i = 0; i < f->nusing; i++) put(o, " %s", f->using_cols[i]);
+            for (int i = 0; i < f->nusing; i++)
+                put(o, " %s", f->using_cols[i]);
         }
         break;
     case WEIR_FROM_VALUES:
@@ -267,7 +274,8 @@ static void dump_from(out *o, const weir_ast_from *f)
     if (f->alias) put(o, " as %s", f->alias);
     if (f->ncol_aliases) {
         put(o, "(");
-        for (int i = 0; i < f->ncol_aliases; i++) put(o, "%s%s", i ? "," : "", f->col_aliases[i]);
+        for (int i = 0; i < f->ncol_aliases; i++)
+            put(o, "%s%s", i ? "," : "", f->col_aliases[i]);
         put(o, ")");
     }
     if (f->wm_col) {
@@ -416,8 +424,8 @@ static weir_ast_stmt *stmt1(const char *sql)
     int n = 0;
     weir_error err;
     int rc = weir_sql_parse(A, sql, &st, &n, &err);
-    if (rc != WEIR_OK) fail_msg("parse failed: %s (line %d, pos %d) for: %s", err.msg, err.line,
-                                err.pos, sql);
+    if (rc != WEIR_OK)
+        fail_msg("parse failed: %s (line %d, pos %d) for: %s", err.msg, err.line, err.pos, sql);
     assert_int_equal(n, 1);
     return st[0];
 }
@@ -528,7 +536,7 @@ static void test_string_literals(void **state)
     assert_string_equal(lit_of("'50\\%'")->str, "50\\%"); /* \% and \_ keep the backslash */
     assert_string_equal(lit_of("'a\\_b'")->str, "a\\_b");
     assert_string_equal(lit_of("'\\z'")->str, "z");
-    assert_string_equal(lit_of("'\\101'")->str, "A"); /* octal */
+    assert_string_equal(lit_of("'\\101'")->str, "A");      /* octal */
     assert_string_equal(lit_of("r'a\\nb'")->str, "a\\nb"); /* raw string */
     assert_string_equal(lit_of("'남성'")->str, "남성");
     l = lit_of("'a\\0b'");
@@ -589,14 +597,13 @@ static void test_interval_literals(void **state)
     EXPR("ts - INTERVAL 5 MINUTES", "(- ts iv(300000000 MINUTE..MINUTE))");
     /* a column named interval */
     EXPR("interval", "interval");
-    EXPR("INTERVAL 1 YEAR",
-         "ERROR 6: year-month intervals are not supported yet (1:11)");
+    EXPR("INTERVAL 1 YEAR", "ERROR 6: year-month intervals are not supported yet (1:11)");
     EXPR("INTERVAL '1-2' YEAR TO MONTH",
          "ERROR 6: year-month intervals are not supported yet (1:15)");
-    EXPR("INTERVAL 1 DAY 2 MONTHS",
-         "ERROR 6: year-month intervals are not supported yet (1:17)");
+    EXPR("INTERVAL 1 DAY 2 MONTHS", "ERROR 6: year-month intervals are not supported yet (1:17)");
     EXPR("INTERVAL '2 months'", "ERROR 6: year-month intervals are not supported yet (1:0)");
-    EXPR("INTERVAL 1.5 HOURS", "ERROR 1: Cannot parse the INTERVAL value: INTERVAL 1.5 HOURS (1:0)");
+    EXPR("INTERVAL 1.5 HOURS",
+         "ERROR 1: Cannot parse the INTERVAL value: INTERVAL 1.5 HOURS (1:0)");
     EXPR("INTERVAL '1 25:00' DAY TO MINUTE",
          "ERROR 1: Cannot parse the INTERVAL value: INTERVAL '1 25:00' DAY TO MINUTE (1:0)");
     EXPR("INTERVAL '1 day' HOUR",
@@ -808,8 +815,7 @@ static void test_select(void **state)
 {
     (void)state;
     QUERY("SELECT 1", "(select 1)");
-    QUERY("select a, b AS c, d e, `f g` FROM t",
-          "(select a, b as c, d as e, f g from (table t))");
+    QUERY("select a, b AS c, d e, `f g` FROM t", "(select a, b as c, d as e, f g from (table t))");
     QUERY("SELECT a `x y` FROM t", "(select a as x y from (table t))");
     QUERY("SELECT DISTINCT a FROM t", "(select distinct a from (table t))");
     QUERY("SELECT ALL a FROM t", "(select a from (table t))");
@@ -829,7 +835,8 @@ static void test_select(void **state)
           "(select e.time, e.user_id from (table staged as e))");
     QUERY("TABLE t", "(select * from (table t))");
     QUERY("VALUES (1), (2)", "(select * from (values 2x1 [1] [2]))");
-    QUERY("SELECT a FROM t /* comment */ -- another\n WHERE b", "(select a from (table t) where b)");
+    QUERY("SELECT a FROM t /* comment */ -- another\n WHERE b",
+          "(select a from (table t) where b)");
     QUERY("SELECT /*+ BROADCAST(t) */ a FROM t", "(select a from (table t))");
     QUERY("SELECT 1 /* nested /* comment */ still */ + 1", "(select (+ 1 1))");
 }
@@ -852,8 +859,7 @@ static void test_set_operations(void **state)
           "(union (nested (select 1)) (nested (select 2)) order 1 limit 1)");
     QUERY("(SELECT a FROM t ORDER BY a LIMIT 1)",
           "(nested (select a from (table t) order a limit 1))");
-    QUERY("SELECT 1 UNION ALL SELECT 2 ORDER BY 1",
-          "(union all (select 1) (select 2) order 1)");
+    QUERY("SELECT 1 UNION ALL SELECT 2 ORDER BY 1", "(union all (select 1) (select 2) order 1)");
     QUERY("SELECT 1 INTERSECT ALL SELECT 1",
           "ERROR 6: INTERSECT ALL queries are not supported yet. (1:9)");
 }
@@ -876,7 +882,8 @@ static void test_from_items(void **state)
           "(select * from (join inner (table a) (table b) on (= a.x b.x)))");
     QUERY("SELECT * FROM a INNER JOIN b USING (x, y)",
           "(select * from (join inner (table a) (table b) using x y))");
-    QUERY("SELECT * FROM a LEFT JOIN b ON c", "(select * from (join left (table a) (table b) on c))");
+    QUERY("SELECT * FROM a LEFT JOIN b ON c",
+          "(select * from (join left (table a) (table b) on c))");
     QUERY("SELECT * FROM a LEFT OUTER JOIN b ON c",
           "(select * from (join left (table a) (table b) on c))");
     QUERY("SELECT * FROM a RIGHT OUTER JOIN b ON c",
@@ -896,7 +903,8 @@ static void test_from_items(void **state)
     QUERY("SELECT * FROM a ANTI JOIN b ON c",
           "(select * from (join anti (table a) (table b) on c))");
     QUERY("SELECT * FROM a CROSS JOIN b", "(select * from (join cross (table a) (table b)))");
-    QUERY("SELECT * FROM a NATURAL JOIN b", "(select * from (natural join inner (table a) (table b)))");
+    QUERY("SELECT * FROM a NATURAL JOIN b",
+          "(select * from (natural join inner (table a) (table b)))");
     QUERY("SELECT * FROM a NATURAL LEFT JOIN b",
           "(select * from (natural join left (table a) (table b)))");
     QUERY("SELECT * FROM a JOIN b", "(select * from (join inner (table a) (table b)))");
@@ -910,7 +918,8 @@ static void test_from_items(void **state)
     QUERY("SELECT * FROM t AS x", "(select * from (table t as x))");
     QUERY("SELECT * FROM t x(a, b)", "(select * from (table t as x(a,b)))");
     QUERY("SELECT * FROM (SELECT 1) t", "(select * from (subquery (select 1) as t))");
-    QUERY("SELECT * FROM (SELECT 1 a) AS t(b)", "(select * from (subquery (select 1 as a) as t(b)))");
+    QUERY("SELECT * FROM (SELECT 1 a) AS t(b)",
+          "(select * from (subquery (select 1 as a) as t(b)))");
     QUERY("SELECT * FROM (SELECT 1)", "(select * from (subquery (select 1)))");
     QUERY("SELECT * FROM ((SELECT 1))", "(select * from (subquery (nested (select 1))))");
     QUERY("SELECT * FROM ((SELECT 1) UNION (SELECT 2)) u",
@@ -921,8 +930,7 @@ static void test_from_items(void **state)
     QUERY("SELECT * FROM VALUES (1, 'a'), (2, 'b') AS t(c1, c2)",
           "(select * from (values 2x2 [1 'a'] [2 'b'] as t(c1,c2)))");
     QUERY("SELECT * FROM VALUES 1, 2", "(select * from (values 2x1 [1] [2]))");
-    QUERY("SELECT * FROM VALUES (1 + 1, -2) t",
-          "(select * from (values 1x2 [(+ 1 1) -2] as t))");
+    QUERY("SELECT * FROM VALUES (1 + 1, -2) t", "(select * from (values 1x2 [(+ 1 1) -2] as t))");
     QUERY("SELECT * FROM range(10)", "(select * from (tvf range 10))");
     QUERY("SELECT id FROM range(0, 10, 2) AS r", "(select id from (tvf range 0 10 2 as r))");
     QUERY("SELECT * FROM STREAM events", "(select * from (stream events))");
@@ -1001,7 +1009,8 @@ static void test_group_by(void **state)
     assert_int_equal(s->ngroup_by, 2);
     assert_int_equal(s->nsets, 4);
     int want_sizes[] = {2, 1, 1, 0};
-    for (int i = 0; i < 4; i++) assert_int_equal(s->set_sizes[i], want_sizes[i]);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s->set_sizes[i], want_sizes[i]);
     assert_int_equal(s->sets[1][0], 0);
     assert_int_equal(s->sets[2][0], 1);
     st = stmt1("SELECT 1 FROM t GROUP BY ROLLUP(a, b)");
@@ -1096,8 +1105,8 @@ static void test_create_view(void **state)
     assert_int_equal(st->columns[3].type->precision, 5);
     assert_int_equal(st->columns[3].type->scale, 2);
     assert_int_equal(st->noptions, 8);
-    const char *keys[] = {"kafka.bootstrap.servers", "kafka.group.id", "quoted.key", "k",
-                          "flag", "n", "d", "F"};
+    const char *keys[] = {
+        "kafka.bootstrap.servers", "kafka.group.id", "quoted.key", "k", "flag", "n", "d", "F"};
     const char *vals[] = {"h:1", "g", "x", "eq", "true", "5", "1.5", "false"};
     for (int i = 0; i < 8; i++) {
         assert_string_equal(st->options[i].key, keys[i]);
@@ -1126,8 +1135,7 @@ static void test_create_view(void **state)
     check_error("CREATE TEMPORARY VIEW IF NOT EXISTS v AS SELECT 1", WEIR_EPARSE,
                 "It is not allowed to define a TEMPORARY view with IF NOT EXISTS.", 1, 0);
     check_error("CREATE TEMPORARY VIEW v (a, b) USING json", WEIR_EPARSE, SYNTAX("','"), 1, 26);
-    check_error("CREATE TEMPORARY VIEW v (a INT) AS SELECT 1", WEIR_EPARSE, SYNTAX("'INT'"), 1,
-                27);
+    check_error("CREATE TEMPORARY VIEW v (a INT) AS SELECT 1", WEIR_EPARSE, SYNTAX("'INT'"), 1, 27);
     check_error("CREATE VIEW v AS SELECT 1", WEIR_EUNSUPPORTED,
                 "Permanent views (use CREATE TEMPORARY VIEW) are not supported yet.", 1, 0);
 }
@@ -1336,19 +1344,19 @@ static void test_sql_md_seed001(void **state)
 static void test_sql_md_seed000(void **state)
 {
     (void)state;
-    weir_ast_stmt **st = script(
-        "SET spark.sql.session.timeZone = 'Asia/Seoul';\n"
-        "CREATE TEMPORARY VIEW tumbling (emp_id INT, emp_name STRING, timestamp TIMESTAMP, "
-        "time STRING)\n"
-        "  USING json OPTIONS (path 'data/tumbling-stream');\n"
-        "CREATE STREAMING TABLE tumbling_counts USING console\n"
-        "  OPTIONS (outputMode 'complete', trigger '3 seconds', truncate 'false',\n"
-        "           checkpointLocation 'tmp/tumbling-stream') AS\n"
-        "  SELECT emp_id, window(timestamp, '5 minutes') AS window, count(*) AS count\n"
-        "  FROM STREAM tumbling\n"
-        "  GROUP BY emp_id, window(timestamp, '5 minutes');\n"
-        "-- sliding: window(timestamp, '10 minutes', '5 minutes')\n",
-        3);
+    weir_ast_stmt **st =
+        script("SET spark.sql.session.timeZone = 'Asia/Seoul';\n"
+               "CREATE TEMPORARY VIEW tumbling (emp_id INT, emp_name STRING, timestamp TIMESTAMP, "
+               "time STRING)\n"
+               "  USING json OPTIONS (path 'data/tumbling-stream');\n"
+               "CREATE STREAMING TABLE tumbling_counts USING console\n"
+               "  OPTIONS (outputMode 'complete', trigger '3 seconds', truncate 'false',\n"
+               "           checkpointLocation 'tmp/tumbling-stream') AS\n"
+               "  SELECT emp_id, window(timestamp, '5 minutes') AS window, count(*) AS count\n"
+               "  FROM STREAM tumbling\n"
+               "  GROUP BY emp_id, window(timestamp, '5 minutes');\n"
+               "-- sliding: window(timestamp, '10 minutes', '5 minutes')\n",
+               3);
     assert_int_equal(st[1]->ncolumns, 4);
     assert_string_equal(st[1]->columns[3].name, "time");
     assert_int_equal(st[2]->noptions, 4);
@@ -1485,7 +1493,8 @@ static void test_types(void **state)
     TYPE("array<int>", "array<int>");
     TYPE("ARRAY<ARRAY<INT>>", "array<array<int>>");
     TYPE("map<string, array<bigint>>", "map<string,array<bigint>>");
-    TYPE("struct<a: int, b string, `c d`: map<int,int>>", "struct<a:int,b:string,c d:map<int,int>>");
+    TYPE("struct<a: int, b string, `c d`: map<int,int>>",
+         "struct<a:int,b:string,c d:map<int,int>>");
     TYPE("STRUCT<Name:STRING NOT NULL COMMENT 'x'>", "struct<Name:string>");
     TYPE("struct<>", "struct<>");
     TYPE("struct<timestamp: timestamp, window: struct<start: timestamp, end: timestamp>>",
@@ -1499,8 +1508,7 @@ static void test_types(void **state)
                     "parameter, for example \"VARCHAR\"(10). Please specify the length. (1:0)");
     TYPE("decimal(39)", "ERROR 1: [DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision 39 "
                         "exceeds max precision 38. (1:0)");
-    TYPE("decimal(2, 3)",
-         "ERROR 1: Decimal scale (3) cannot be greater than precision (2). (1:0)");
+    TYPE("decimal(2, 3)", "ERROR 1: Decimal scale (3) cannot be greater than precision (2). (1:0)");
     TYPE("interval year to month", "ERROR 6: year-month intervals are not supported yet (1:9)");
     TYPE("array<int", "ERROR 1: [PARSE_SYNTAX_ERROR] Syntax error at or near end of input. (1:9)");
     TYPE("int int", "ERROR 1: [PARSE_SYNTAX_ERROR] Syntax error at or near 'int': extra input "
@@ -1536,8 +1544,9 @@ static void test_schemas(void **state)
     assert_string_equal(schema_str(""), "struct<>");
     assert_string_equal(schema_str("a foo"),
                         "ERROR 1: [UNSUPPORTED_DATATYPE] Unsupported data type \"FOO\". (1:2)");
-    assert_string_equal(schema_str("a int,"),
-                        "ERROR 1: [PARSE_SYNTAX_ERROR] Syntax error at or near end of input. (1:6)");
+    assert_string_equal(
+        schema_str("a int,"),
+        "ERROR 1: [PARSE_SYNTAX_ERROR] Syntax error at or near end of input. (1:6)");
     const weir_type *t;
     weir_error err;
     assert_int_equal(weir_sql_parse_schema(A, "a INT NOT NULL, b INT", &t, &err), WEIR_OK);
@@ -1628,7 +1637,8 @@ static void test_nesting_limit(void **state)
     (void)state;
     char sql[4096];
     strcpy(sql, "SELECT ");
-    for (int i = 0; i < 1500; i++) strcat(sql, "(");
+    for (int i = 0; i < 1500; i++)
+        strcat(sql, "(");
     strcat(sql, "1");
     weir_ast_stmt **st;
     int n;
@@ -1637,9 +1647,11 @@ static void test_nesting_limit(void **state)
     assert_string_equal(err.msg, "The SQL text is nested too deeply to be parsed.");
     /* moderate nesting is fine */
     strcpy(sql, "SELECT ");
-    for (int i = 0; i < 50; i++) strcat(sql, "(");
+    for (int i = 0; i < 50; i++)
+        strcat(sql, "(");
     strcat(sql, "1");
-    for (int i = 0; i < 50; i++) strcat(sql, ")");
+    for (int i = 0; i < 50; i++)
+        strcat(sql, ")");
     assert_int_equal(weir_sql_parse(A, sql, &st, &n, &err), WEIR_OK);
 }
 
