@@ -31,19 +31,13 @@ static int generate(const char *path, long n)
     FILE *f = fopen(path, "w");
     if (!f) return -1;
     /* timestamps advance one second per line from 2016-03-20 12:20:00 */
-    long base = 12 * 3600 + 20 * 60;
+    time_t base = 1458476400; /* 2016-03-20 12:20:00 UTC (the text carries no zone) */
     for (long i = 0; i < n; i++) {
-        long t = base + i;
-        long day = 20 + t / 86400;
-        long sod = t % 86400;
-        int mon = 3;
-        while (day > 31) { /* good enough for a few months */
-            day -= 31;
-            mon++;
-        }
+        time_t t = base + i;
+        struct tm tm;
+        gmtime_r(&t, &tm);
         char ts[32];
-        snprintf(ts, sizeof(ts), "2016-%02d-%02ld %02ld:%02ld:%02ld", mon, day, sod / 3600,
-                 sod / 60 % 60, sod % 60);
+        strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
         fprintf(f,
                 "{\"emp_id\":%ld,\"emp_name\":\"name_%ld\",\"timestamp\":\"%s\",\"time\":\"%s\"}\n",
                 i, i, ts, ts);
@@ -73,7 +67,8 @@ static void run(const char *label, const char *data, size_t len, const weir_type
         }
         if (!b) break;
         const int32_t *id = WEIR_VEC_DATA(b->cols[0], int32_t);
-        for (int32_t i = 0; i < b->nrows; i++) even += (id[i] % 2 == 0);
+        for (int32_t i = 0; i < b->nrows; i++)
+            even += (id[i] % 2 == 0);
         rows += b->nrows;
         weir_arena_reset(&a);
     }

@@ -305,7 +305,7 @@ static int exec_create_view(weir_stmt *st, const char *text)
                                "[UNSUPPORTED_FEATURE] The %s source does not support a "
                                "user-specified schema.", s->format);
     }
-    weir_view *v;
+    weir_view *v = NULL;
     int rc = view_from_stmt(st, text, &v);
     if (rc != WEIR_OK) return rc;
     /* Validate now, as Spark resolves a view when it is created: a file source's path must
@@ -314,11 +314,7 @@ static int exec_create_view(weir_stmt *st, const char *text)
         weir_view probe = *v;
         probe.next = db->views;
         weir_view *saved = db->views;
-        if (old) {
-            /* the new definition may not refer to the view it replaces */
-        }
         db->views = &probe;
-        if (old) view_remove(&(weir_db){0}, NULL);
         weir_ast_from from = {.kind = WEIR_FROM_TABLE, .line = s->line, .pos = s->pos};
         const char *parts[1] = {v->name};
         from.parts = parts;

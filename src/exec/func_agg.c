@@ -711,7 +711,7 @@ static int sum_common_bind(weir_bind_ctx *bc, weir_expr *e, agg_info **out, weir
 
 static int sum_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
 {
-    agg_info *ai;
+    agg_info *ai = NULL;
     int rc = sum_common_bind(bc, e, &ai, err);
     if (rc != WEIR_OK) return rc;
     const weir_type *t = e->args[0]->type;
@@ -732,7 +732,7 @@ static int sum_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
 
 static int avg_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
 {
-    agg_info *ai;
+    agg_info *ai = NULL;
     int rc = sum_common_bind(bc, e, &ai, err);
     if (rc != WEIR_OK) return rc;
     const weir_type *t = e->args[0]->type;

@@ -28,8 +28,8 @@ static int read_options(weir_bind_ctx *bc, const weir_expr *m, json_opts *o, wei
     o->n = 0;
     char buf[128];
     if (m->type->id != WEIR_T_MAP ||
-        (m->kind != WEIR_EX_LITERAL && !(m->kind == WEIR_EX_CALL && m->fname &&
-                                         strcasecmp(m->fname, "map") == 0)))
+        (m->kind != WEIR_EX_LITERAL &&
+         !(m->kind == WEIR_EX_CALL && m->fname && strcasecmp(m->fname, "map") == 0)))
         return weir_err(err, WEIR_EANALYSIS,
                         "[INVALID_OPTIONS.NON_MAP_FUNCTION] Invalid options: Must use the `map()` "
                         "function for options.");
@@ -61,8 +61,10 @@ static int read_options(weir_bind_ctx *bc, const weir_expr *m, json_opts *o, wei
     if (!o->kv) return weir_err_nomem(err);
     for (int i = 0; i + 1 < m->nargs; i += 2) {
         const weir_expr *k = m->args[i], *v = m->args[i + 1];
-        while (k->kind == WEIR_EX_CAST && k->implicit) k = k->args[0];
-        while (v->kind == WEIR_EX_CAST && v->implicit) v = v->args[0];
+        while (k->kind == WEIR_EX_CAST && k->implicit)
+            k = k->args[0];
+        while (v->kind == WEIR_EX_CAST && v->implicit)
+            v = v->args[0];
         if (k->kind != WEIR_EX_LITERAL || v->kind != WEIR_EX_LITERAL ||
             k->lit.type->id != WEIR_T_STRING || v->lit.type->id != WEIR_T_STRING)
             return weir_err(err, WEIR_EANALYSIS,
@@ -106,7 +108,8 @@ static int push_str(weir_vec *v, const char *s, size_t n)
 /* A string literal argument (after implicit casts), or NULL. */
 static const weir_expr *string_literal(const weir_expr *x)
 {
-    while (x->kind == WEIR_EX_CAST && x->implicit) x = x->args[0];
+    while (x->kind == WEIR_EX_CAST && x->implicit)
+        x = x->args[0];
     if (x->kind != WEIR_EX_LITERAL || x->lit.is_null || x->lit.type->id != WEIR_T_STRING)
         return NULL;
     return x;
@@ -137,7 +140,8 @@ static const weir_type *as_nullable(weir_arena *a, const weir_type *t)
     }
 }
 
-/* ---- from_json ----------------------------------------------------------------------------------- */
+/* ---- from_json
+ * ----------------------------------------------------------------------------------- */
 
 typedef struct from_json_bd {
     json_opts o;
@@ -196,8 +200,10 @@ static int from_json_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **arg
         const char *s = weir_vec_str(in, i, &len);
         rc = weir_reader_parse_record(r, s, (size_t)len, false, res->child, &k, ctx->err);
         if (rc) break;
-        if (k == 0) rc = weir_vec_append_null(res); /* blank input: NULL */
-        else rc = push_row_valid(res);
+        if (k == 0)
+            rc = weir_vec_append_null(res); /* blank input: NULL */
+        else
+            rc = push_row_valid(res);
         if (rc) rc = weir_err_nomem(ctx->err);
     }
     weir_reader_close(r);
@@ -206,7 +212,8 @@ static int from_json_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **arg
     return WEIR_OK;
 }
 
-/* ---- to_json ---------------------------------------------------------------------------------------- */
+/* ---- to_json
+ * ---------------------------------------------------------------------------------------- */
 
 typedef struct to_json_bd {
     json_opts o;
@@ -290,7 +297,8 @@ static int to_json_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args,
     return WEIR_OK;
 }
 
-/* ---- get_json_object --------------------------------------------------------------------------------- */
+/* ---- get_json_object
+ * --------------------------------------------------------------------------------- */
 
 static int get_json_object_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
 {
@@ -308,8 +316,8 @@ static int get_json_object_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err
     return WEIR_OK;
 }
 
-static int get_json_object_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args,
-                                int32_t n, weir_vec **out)
+static int get_json_object_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args, int32_t n,
+                                weir_vec **out)
 {
     weir_vec *res = weir_vec_new(ctx->arena, WEIR_TYPE_STRING, n);
     if (!res) return weir_err_nomem(ctx->err);
@@ -347,7 +355,8 @@ static int get_json_object_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec
     return WEIR_OK;
 }
 
-/* ---- schema_of_json ------------------------------------------------------------------------------------- */
+/* ---- schema_of_json
+ * ------------------------------------------------------------------------------------- */
 
 static int schema_of_json_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
 {
@@ -374,8 +383,8 @@ static int schema_of_json_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
     return WEIR_OK;
 }
 
-static int schema_of_json_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args,
-                               int32_t n, weir_vec **out)
+static int schema_of_json_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args, int32_t n,
+                               weir_vec **out)
 {
     const char *ddl = e->bind_data;
     size_t len = strlen(ddl);
@@ -388,13 +397,32 @@ static int schema_of_json_exec(weir_eval_ctx *ctx, const weir_expr *e, weir_vec 
 }
 
 const weir_func weir_funcs_json[] = {
-    {.name = "from_json", .kind = WEIR_FN_SCALAR, .min_args = 2, .max_args = 3,
-     .bind = from_json_bind, .exec = from_json_exec, .pretty = pretty_first_arg},
-    {.name = "to_json", .kind = WEIR_FN_SCALAR, .min_args = 1, .max_args = 2,
-     .bind = to_json_bind, .exec = to_json_exec, .pretty = pretty_first_arg},
-    {.name = "get_json_object", .kind = WEIR_FN_SCALAR, .min_args = 2, .max_args = 2,
-     .bind = get_json_object_bind, .exec = get_json_object_exec},
-    {.name = "schema_of_json", .kind = WEIR_FN_SCALAR, .min_args = 1, .max_args = 2,
-     .bind = schema_of_json_bind, .exec = schema_of_json_exec, .pretty = pretty_first_arg},
+    {.name = "from_json",
+     .kind = WEIR_FN_SCALAR,
+     .min_args = 2,
+     .max_args = 3,
+     .bind = from_json_bind,
+     .exec = from_json_exec,
+     .pretty = pretty_first_arg},
+    {.name = "to_json",
+     .kind = WEIR_FN_SCALAR,
+     .min_args = 1,
+     .max_args = 2,
+     .bind = to_json_bind,
+     .exec = to_json_exec,
+     .pretty = pretty_first_arg},
+    {.name = "get_json_object",
+     .kind = WEIR_FN_SCALAR,
+     .min_args = 2,
+     .max_args = 2,
+     .bind = get_json_object_bind,
+     .exec = get_json_object_exec},
+    {.name = "schema_of_json",
+     .kind = WEIR_FN_SCALAR,
+     .min_args = 1,
+     .max_args = 2,
+     .bind = schema_of_json_bind,
+     .exec = schema_of_json_exec,
+     .pretty = pretty_first_arg},
     {0},
 };

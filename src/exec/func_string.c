@@ -292,8 +292,64 @@ static uint32_t cp_upper(uint32_t c)
     return utf8_loc ? (uint32_t)towupper_l((wint_t)c, utf8_loc) : c;
 }
 
-/* Maps s[0..n) through f into b (UTF-8 in, UTF-8 out; one code point to one). When title
- * is set, the first character and every character after a ' ' go through cp_upper. */
+/* Java's String.toUpperCase/toLowerCase (which Spark's upper/lower/initcap use for
+ * non-ASCII text) map a few code points to several (SpecialCasing.txt): the ones that
+ * occur in real text are listed here; towupper/towlower cover the one-to-one rest. */
+static const struct {
+    uint32_t cp;
+    const char *to;
+} upper_special[] = {
+    {0x00DF, "SS"},      {0x0149, "\u02BCN"}, {0x01F0, "J\u030C"}, {0x1E96, "H\u0331"},
+    {0x1E97, "T\u0308"}, {0x1E98, "W\u030A"}, {0x1E99, "Y\u030A"}, {0x1E9A, "A\u02BE"},
+    {0xFB00, "FF"},      {0xFB01, "FI"},      {0xFB02, "FL"},      {0xFB03, "FFI"},
+    {0xFB04, "FFL"},     {0xFB05, "ST"},      {0xFB06, "ST"},
+};
+
+static bool cp_cased(uint32_t c)
+{
+    if (c < 0x80) return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    return utf8_loc && (iswupper_l((wint_t)c, utf8_loc) || iswlower_l((wint_t)c, utf8_loc));
+}
+
+/* Java lower-cases a capital sigma that ends a word (a cased letter before it and none
+ * after it) to the final form U+03C2. */
+static bool sigma_is_final(const char *s, int32_t n, int32_t st, int32_t next)
+{
+    int32_t p = st - 1;
+    while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
+        p--;
+    if (p < 0) return false;
+    int32_t q = p;
+    if (!cp_cased(u8_dec(s, n, &q))) return false;
+    if (next >= n) return true;
+    return !cp_cased(u8_dec(s, n, &next));
+}
+
+/* Writes the multi-code-point mapping of cp into d (returns its length), or 0 when cp maps
+ * one to one. */
+static int special_case(uint32_t (*f)(uint32_t), uint32_t cp, const char *s, int32_t n, int32_t st,
+                        int32_t next, char *d)
+{
+    if (f == cp_upper) {
+        for (size_t k = 0; k < sizeof(upper_special) / sizeof(upper_special[0]); k++)
+            if (upper_special[k].cp == cp) {
+                size_t l = strlen(upper_special[k].to);
+                memcpy(d, upper_special[k].to, l);
+                return (int)l;
+            }
+    } else if (f == cp_lower) {
+        if (cp == 0x0130) { /* capital I with dot above: i + combining dot above */
+            memcpy(d, "i\u0307", 3);
+            return 3;
+        }
+        if (cp == 0x03A3 && sigma_is_final(s, n, st, next)) return u8_enc(0x03C2, d);
+    }
+    return 0;
+}
+
+/* Maps s[0..n) through f into b (UTF-8 in, UTF-8 out), with Java's one-to-many special
+ * cases. When title is set, the first character and every character after a ' ' go
+ * through cp_upper (Java's Character.toTitleCase, one to one). */
 static int map_case(rowbuf *b, const char *s, int32_t n, uint32_t (*f)(uint32_t), bool title)
 {
     char *d = rb_room(b, (int64_t)n * 4);
@@ -316,8 +372,12 @@ static int map_case(rowbuf *b, const char *s, int32_t n, uint32_t (*f)(uint32_t)
             prev_space = false;
             continue;
         }
-        uint32_t m = (title && prev_space) ? cp_upper(f(cp)) : f(cp);
-        w += u8_enc(m, d + w);
+        if (title && prev_space) {
+            w += u8_enc(cp_upper(f(cp)), d + w);
+        } else {
+            int sp = special_case(f, cp, s, n, st, i, d + w);
+            w += sp ? sp : u8_enc(f(cp), d + w);
+        }
         prev_space = false;
     }
     b->w += w;

@@ -17,19 +17,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Java's Double.toString / Float.toString ------------------------------------------ */
+/* ---- Java's Double.toString / Float.toString ------------------------------------------
+ * Java (JDK 19+, and older JDKs for all but rare values) prints the shortest decimal that
+ * reads back as the same double/float, the closest one to the value when several exist (ties
+ * to an even digit), with two digits when one would do (Double.MIN_VALUE is "4.9E-324").
+ * We binary-search the length. For most values (1e-4 <= |x| < 2^53, floats alike) x is
+ * exactly X / (10^22 * 2^s) in 128-bit integers, so digits and round trips are exact integer
+ * work; the rest go through printf/strtod, which are exact but slow. */
 
 static const double pow10_d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 static const float pow10_f[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
+static const uint64_t pow10_tab[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
+
 static uint64_t pow10_u64(int n)
 {
-    uint64_t r = 1;
-    while (n-- > 0)
-        r *= 10;
-    return r;
+    return pow10_tab[n];
 }
 
 static const unsigned __int128 P19 = (unsigned __int128)10000000000000000000ULL;
@@ -42,14 +66,24 @@ static unsigned __int128 pow10_u128(int n)
 /* Decimal digits of v (no leading zeros) into out; returns the count. */
 static int u128_to_digits(unsigned __int128 v, char *out)
 {
-    uint64_t hi = (uint64_t)(v / P19), lo = (uint64_t)(v % P19);
+    char tmp[48];
     int n = 0;
-    if (hi) {
-        n = sprintf(out, "%llu", (unsigned long long)hi);
-        n += sprintf(out + n, "%019llu", (unsigned long long)lo);
-    } else {
-        n = sprintf(out, "%llu", (unsigned long long)lo);
+    uint64_t parts[2] = {(uint64_t)(v % P19), (uint64_t)(v / P19)};
+    for (int k = 0; k < 2; k++) {
+        uint64_t u = parts[k];
+        int len = 0;
+        while (u) {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+            len++;
+        }
+        if (k == 0 && parts[1])
+            while (len++ < 19)
+                tmp[n++] = '0';
     }
+    if (n == 0) tmp[n++] = '0';
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
     return n;
 }
 
@@ -84,7 +118,7 @@ static void fp_digits_of(double x, bool is_float, int maxp, fp_digits *d)
         uint64_t g = (uint64_t)ldexp(fr, prec);
         unsigned __int128 X = (unsigned __int128)g * pow10_u128(22);
         int nq = u128_to_digits(X >> s, d->q);
-        if (nq >= maxp) {
+        if (nq > maxp) { /* every probed length then rounds on a digit of q */
             d->exact = true;
             d->X = X;
             d->sticky = s > 0 && (X & (((unsigned __int128)1 << s) - 1)) != 0;
@@ -194,6 +228,8 @@ static bool dec_at_len(const fp_digits *d, int p, uint64_t *m, int *e)
         *e = e0;
         return true;
     }
+    /* With a symmetric rounding interval no other p-digit decimal can be closer. */
+    if (d->exact && !d->low_half) return false;
     uint64_t lo = pow10_u64(p - 1), hi = pow10_u64(p);
     uint64_t mu = m0 + 1, md = m0 - 1;
     int eu = e0, ed = e0;
@@ -249,7 +285,12 @@ static int java_layout(bool neg, const char *dig, int n, int exp10, char *buf)
                 *o++ = dig[i];
         else
             *o++ = '0';
-        o += sprintf(o, "E%d", exp10);
+        *o++ = 'E';
+        unsigned ue = (unsigned)(exp10 < 0 ? -exp10 : exp10);
+        if (exp10 < 0) *o++ = '-';
+        if (ue >= 100) *o++ = (char)('0' + ue / 100);
+        if (ue >= 10) *o++ = (char)('0' + ue / 10 % 10);
+        *o++ = (char)('0' + ue % 10);
     }
     *o = 0;
     return (int)(o - buf);
@@ -281,7 +322,8 @@ static int format_java_fp(double x, bool is_float, char *buf)
     int p = lo;
     uint64_t m = 0;
     int e = 0;
-    for (int q = p - 2 < 1 ? 1 : p - 2; q <= p; q++)
+    int from = fd.exact && !fd.low_half ? p : p - 2 < 1 ? 1 : p - 2;
+    for (int q = from; q <= p; q++)
         if (dec_at_len(&fd, q, &m, &e)) {
             p = q;
             break;
@@ -290,8 +332,14 @@ static int format_java_fp(double x, bool is_float, char *buf)
     if (p == 1) {
         if (!dec_at_len(&fd, 2, &m, &e)) dec_at_len(&fd, 1, &m, &e);
     }
-    char dig[24];
-    int n = snprintf(dig, sizeof dig, "%llu", (unsigned long long)m);
+    char dig[24], rev[24];
+    int n = 0;
+    do {
+        rev[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    for (int i = 0; i < n; i++)
+        dig[i] = rev[n - 1 - i];
     int exp10 = e + n - 1;
     while (n > 1 && dig[n - 1] == '0')
         n--;
@@ -313,14 +361,7 @@ int weir_format_float(float f, char *buf)
 /* Digits of |v| (most significant first), NUL-terminated; returns the count. */
 static int u128_digits(unsigned __int128 v, char *out)
 {
-    char tmp[48];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    for (int i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
+    int n = u128_to_digits(v, out);
     out[n] = 0;
     return n;
 }
@@ -397,9 +438,8 @@ int weir_format_interval(int64_t us, char *buf)
     char fr[16] = "";
     if (frac) {
         snprintf(fr, sizeof fr, ".%06lld", (long long)frac);
-        size_t l = strlen(fr);
-        while (fr[l - 1] == '0')
-            fr[--l] = 0;
+        /* frac != 0, so at least one digit after the '.' is not '0' */
+        for (size_t l = strlen(fr); l > 2 && fr[l - 1] == '0'; l--) fr[l - 1] = 0;
     }
     return sprintf(buf, "INTERVAL '%s%lld %02lld:%02lld:%02lld%s' DAY TO SECOND", sign,
                    (long long)days, (long long)hours, (long long)mins, (long long)secs, fr);

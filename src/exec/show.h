@@ -21,9 +21,9 @@
 #include "exec/vector.h"
 
 typedef enum weir_text_mode {
-    WEIR_TEXT_CAST, /* CAST(x AS STRING): top-level NULL is the caller's business */
-    WEIR_TEXT_SHOW, /* Dataset.show() cells (Spark 3.5 ToPrettyString): NULL -> "NULL" at any
-                       depth, binary -> "[0A FF]", decimals plain */
+    WEIR_TEXT_CAST,      /* CAST(x AS STRING): top-level NULL is the caller's business */
+    WEIR_TEXT_SHOW,      /* Dataset.show() cells (Spark 3.5 ToPrettyString): NULL -> "NULL" at any
+                            depth, binary -> "[0A FF]", decimals plain */
     WEIR_TEXT_CAST_ANSI, /* CAST with spark.sql.ansi.enabled / try_cast: as CAST, but decimals
                             always plain (Cast.useDecimalPlainString) */
 } weir_text_mode;

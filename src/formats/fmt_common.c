@@ -35,9 +35,12 @@ int weir_fmt_opt_bool(const weir_kv *opts, int nopts, const char *key, bool dflt
     const char *v = weir_opt_get(opts, nopts, key);
     *out = dflt;
     if (!v) return WEIR_OK;
-    if (strcasecmp(v, "true") == 0) *out = true;
-    else if (strcasecmp(v, "false") == 0) *out = false;
-    else return weir_err(err, WEIR_EARG, "For input string: \"%s\"", v);
+    if (strcasecmp(v, "true") == 0)
+        *out = true;
+    else if (strcasecmp(v, "false") == 0)
+        *out = false;
+    else
+        return weir_err(err, WEIR_EARG, "For input string: \"%s\"", v);
     return WEIR_OK;
 }
 
@@ -154,19 +157,24 @@ void weir_fmt_row_text(weir_vec *const *cols, int ncols, int32_t row, weir_strbu
 
 void weir_fmt_vec_truncate(weir_vec *v, int32_t n)
 {
-    if (v->len <= n) return;
+    /* Children are cut even when v itself has no row n yet: a nested value that failed
+     * half-way may have appended elements/fields without finishing its own row. */
+    if (v->len < n) return;
     switch (v->type->id) {
     case WEIR_T_ARRAY:
     case WEIR_T_MAP:
-        for (int c = 0; c < v->nchild; c++) weir_fmt_vec_truncate(v->child[c], v->offsets[n]);
+        for (int c = 0; c < v->nchild; c++)
+            weir_fmt_vec_truncate(v->child[c], v->offsets[n]);
         break;
     case WEIR_T_STRUCT:
-        for (int c = 0; c < v->nchild; c++) weir_fmt_vec_truncate(v->child[c], n);
+        for (int c = 0; c < v->nchild; c++)
+            weir_fmt_vec_truncate(v->child[c], n);
         break;
     default: break;
     }
     if (v->valid)
-        for (int32_t i = n; i < v->len; i++) weir_bit_set(v->valid, i);
+        for (int32_t i = n; i < v->len; i++)
+            weir_bit_set(v->valid, i);
     v->len = n;
 }
 
@@ -192,8 +200,7 @@ const char *weir_format_name(const weir_format *f)
     return f->name;
 }
 
-int weir_format_check_options(const weir_format *f, const weir_kv *opts, int nopts,
-                              weir_error *err)
+int weir_format_check_options(const weir_format *f, const weir_kv *opts, int nopts, weir_error *err)
 {
     return f->check ? f->check(opts, nopts, err) : WEIR_OK;
 }
@@ -201,8 +208,7 @@ int weir_format_check_options(const weir_format *f, const weir_kv *opts, int nop
 static int read_whole_file(const char *path, char **data, size_t *len, weir_error *err)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return weir_err(err, WEIR_EIO, "[PATH_NOT_FOUND] Path does not exist: file:%s.", path);
+    if (!fp) return weir_err(err, WEIR_EIO, "[PATH_NOT_FOUND] Path does not exist: file:%s.", path);
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
@@ -349,9 +355,8 @@ int weir_reader_next(weir_reader *r, weir_arena *a, weir_batch **out, weir_error
     return r->fmt->next(r, a, out, err);
 }
 
-int weir_reader_parse_record(weir_reader *r, const char *rec, size_t len,
-                             bool allow_array_as_rows, weir_vec *const *cols, int32_t *nrows,
-                             weir_error *err)
+int weir_reader_parse_record(weir_reader *r, const char *rec, size_t len, bool allow_array_as_rows,
+                             weir_vec *const *cols, int32_t *nrows, weir_error *err)
 {
     *nrows = 0;
     if (!r->fmt->record)
@@ -378,8 +383,8 @@ void weir_reader_close(weir_reader *r)
     free(r);
 }
 
-int weir_writer_open(const weir_format *f, const weir_type *schema, const weir_kv *opts,
-                     int nopts, const weir_tz *tz, weir_writer **out, weir_error *err)
+int weir_writer_open(const weir_format *f, const weir_type *schema, const weir_kv *opts, int nopts,
+                     const weir_tz *tz, weir_writer **out, weir_error *err)
 {
     *out = NULL;
     if (!schema || schema->id != WEIR_T_STRUCT)
@@ -463,7 +468,8 @@ static int flist_add(flist *l, const char *s)
 
 static void flist_free(flist *l)
 {
-    for (int i = 0; i < l->n; i++) free(l->v[i]);
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
     free(l->v);
 }
 
@@ -510,19 +516,23 @@ int weir_list_files(const char *path, weir_arena *a, const char ***files, int *n
     /* Spark qualifies the path against the working directory ("file:/abs/path"). */
     char abs[PATH_MAX * 2];
     const char *p = path;
-    if (strncmp(p, "file://", 7) == 0) p += 7;
-    else if (strncmp(p, "file:", 5) == 0) p += 5;
+    if (strncmp(p, "file://", 7) == 0)
+        p += 7;
+    else if (strncmp(p, "file:", 5) == 0)
+        p += 5;
     if (p[0] == '/') {
         snprintf(abs, sizeof(abs), "%s", p);
     } else {
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof(cwd))) cwd[0] = 0;
         const char *q = p;
-        while (q[0] == '.' && q[1] == '/') q += 2;
+        while (q[0] == '.' && q[1] == '/')
+            q += 2;
         snprintf(abs, sizeof(abs), "%s/%s", cwd, q);
     }
     size_t al = strlen(abs);
-    while (al > 1 && abs[al - 1] == '/') abs[--al] = 0;
+    while (al > 1 && abs[al - 1] == '/')
+        abs[--al] = 0;
 
     flist l = {0};
     int rc = WEIR_OK;
@@ -573,19 +583,18 @@ int weir_list_files(const char *path, weir_arena *a, const char ***files, int *n
     return WEIR_OK;
 }
 
+const weir_tz *weir_fmt_utc(void)
+{
+    static const weir_tz *utc;
+    const weir_tz *z = __atomic_load_n(&utc, __ATOMIC_ACQUIRE);
+    if (!z) {
+        z = weir_tz_get("UTC", NULL);
+        __atomic_store_n(&utc, z, __ATOMIC_RELEASE);
+    }
+    return z;
+}
+
 /* ---- timestamps ------------------------------------------------------------------------------ */
-
-static inline int dig2(const char *s)
-{
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-static inline bool all_digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if ((unsigned)(s[i] - '0') > 9) return false;
-    return true;
-}
 
 static int days_in_month(int y, int m)
 {
@@ -594,46 +603,80 @@ static int days_in_month(int y, int m)
     return dm[m - 1];
 }
 
+static inline bool two_digits(const char *s, int *v)
+{
+    unsigned a = (unsigned)(s[0] - '0'), b = (unsigned)(s[1] - '0');
+    *v = (int)(a * 10 + b);
+    return a <= 9 && b <= 9;
+}
+
+/* The ":mm:ss[.f]" tail of a fixed-layout timestamp; false when malformed. */
+static inline bool ts_tail(const char *s, size_t n, int64_t *us_in_hour)
+{
+    int mi, se;
+    if (s[13] != ':' || s[16] != ':' || !two_digits(s + 14, &mi) || !two_digits(s + 17, &se) ||
+        mi >= 60 || se >= 60)
+        return false;
+    int64_t frac = 0;
+    if (n > 19) {
+        if (s[19] != '.' || n == 20) return false;
+        int k = 0;
+        for (size_t i = 20; i < n; i++, k++) {
+            unsigned d = (unsigned)(s[i] - '0');
+            if (d > 9) return false;
+            frac = frac * 10 + d;
+        }
+        for (; k < 6; k++)
+            frac *= 10;
+    }
+    *us_in_hour = (int64_t)(mi * 60 + se) * WEIR_US_PER_SEC + frac;
+    return true;
+}
+
 bool weir_fmt_ts_parse(const char *s, size_t n, const weir_tz *tz, weir_fmt_tscache *c,
                        int64_t *out)
 {
-    /* Fast path: exactly yyyy-MM-dd[ T]HH:mm:ss[.f{1,6}] (local time, no zone, no blanks). */
-    if (n >= 19 && n <= 26 && s[4] == '-' && s[7] == '-' && (s[10] == ' ' || s[10] == 'T') &&
-        s[13] == ':' && s[16] == ':' && all_digits(s, 4) && all_digits(s + 5, 2) &&
-        all_digits(s + 8, 2) && all_digits(s + 11, 2) && all_digits(s + 14, 2) &&
-        all_digits(s + 17, 2) && (n == 19 || (s[19] == '.' && n > 20 && all_digits(s + 20, (int)n - 20)))) {
-        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + dig2(s + 2);
-        int mo = dig2(s + 5), d = dig2(s + 8), h = dig2(s + 11), mi = dig2(s + 14),
-            se = dig2(s + 17);
-        if (mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h < 24 && mi < 60 &&
-            se < 60) {
-            int64_t frac = 0;
-            if (n > 19) {
-                int k = 0;
-                for (size_t i = 20; i < n; i++, k++) frac = frac * 10 + (s[i] - '0');
-                for (; k < 6; k++) frac *= 10;
-            }
-            int64_t days = weir_days_from_civil(y, mo, d);
-            int64_t hour = days * 24 + h;
-            int64_t local = (hour * 3600 + mi * 60 + se) * WEIR_US_PER_SEC + frac;
-            if (c && c->hour == hour) {
-                *out = local - c->off_us;
+    /* Fast path: exactly yyyy-MM-dd[ T]HH:mm:ss[.f{1,6}] (local time, no zone, no blanks).
+     * Consecutive values usually share their hour: the UTC start of the last hour is
+     * cached with its text, so only ":mm:ss" is parsed then. */
+    if (n >= 19 && n <= 26) {
+        int64_t tail;
+        if (c && c->has_prefix && memcmp(s, c->prefix, 13) == 0 && ts_tail(s, n, &tail)) {
+            *out = (c->hour * 3600 * WEIR_US_PER_SEC - c->off_us) + tail;
+            return true;
+        }
+        int yh, yl, mo, d, h;
+        if (s[4] == '-' && s[7] == '-' && (s[10] == ' ' || s[10] == 'T') && two_digits(s, &yh) &&
+            two_digits(s + 2, &yl) && two_digits(s + 5, &mo) && two_digits(s + 8, &d) &&
+            two_digits(s + 11, &h) && ts_tail(s, n, &tail)) {
+            int y = yh * 100 + yl;
+            if (mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h < 24) {
+                int64_t days = weir_days_from_civil(y, mo, d);
+                int64_t hour = days * 24 + h;
+                int64_t local = hour * 3600 * WEIR_US_PER_SEC + tail;
+                if (c && c->hour == hour) {
+                    *out = local - c->off_us;
+                    return true;
+                }
+                int64_t utc = weir_tz_local_to_utc(tz, local);
+                *out = utc;
+                if (c) {
+                    /* Cache the offset of this local hour when it holds over the whole hour. */
+                    int64_t off = local - utc;
+                    int64_t h0 = hour * 3600 * WEIR_US_PER_SEC - off;
+                    int64_t h1 = h0 + 3600 * WEIR_US_PER_SEC - 1;
+                    c->has_prefix = false;
+                    c->hour = INT64_MIN;
+                    if ((int64_t)weir_tz_offset_at_utc(tz, h0) * WEIR_US_PER_SEC == off &&
+                        (int64_t)weir_tz_offset_at_utc(tz, h1) * WEIR_US_PER_SEC == off) {
+                        c->hour = hour;
+                        c->off_us = off;
+                        memcpy(c->prefix, s, 13);
+                        c->has_prefix = true;
+                    }
+                }
                 return true;
             }
-            int64_t utc = weir_tz_local_to_utc(tz, local);
-            *out = utc;
-            if (c) {
-                /* Cache the offset of this local hour when it holds over the whole hour. */
-                int64_t off = local - utc;
-                int64_t h0 = hour * 3600 * WEIR_US_PER_SEC - off;
-                int64_t h1 = h0 + 3600 * WEIR_US_PER_SEC - 1;
-                if ((int64_t)weir_tz_offset_at_utc(tz, h0) * WEIR_US_PER_SEC == off &&
-                    (int64_t)weir_tz_offset_at_utc(tz, h1) * WEIR_US_PER_SEC == off) {
-                    c->hour = hour;
-                    c->off_us = off;
-                }
-            }
-            return true;
         }
     }
     return weir_parse_timestamp(s, n, tz, out);
@@ -734,7 +777,8 @@ bool weir_fmt_parse_decimal(const char *s, size_t n, int precision, int scale, _
     }
     if (round_up) v += 1;
     __int128 maxv = 1;
-    for (int k = 0; k < precision; k++) maxv *= 10;
+    for (int k = 0; k < precision; k++)
+        maxv *= 10;
     if (v >= maxv) return false;
     *out = neg ? -v : v;
     return true;
@@ -769,15 +813,21 @@ bool weir_fmt_base64_decode(const char *s, size_t n, weir_strbuf *out)
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         int v;
-        if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-        else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-        else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-        else if (ch == '+') v = 62;
-        else if (ch == '/') v = 63;
+        if (ch >= 'A' && ch <= 'Z')
+            v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z')
+            v = ch - 'a' + 26;
+        else if (ch >= '0' && ch <= '9')
+            v = ch - '0' + 52;
+        else if (ch == '+')
+            v = 62;
+        else if (ch == '/')
+            v = 63;
         else if (ch == '=') {
             pad++;
             continue;
-        } else return false;
+        } else
+            return false;
         if (pad) return false;
         acc = (acc << 6) | (unsigned)v;
         bits += 6;

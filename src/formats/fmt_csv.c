@@ -37,7 +37,8 @@ typedef struct csvctx {
     weir_fmt_tscache tsc;
 } csvctx;
 
-/* ---- options ---------------------------------------------------------------------------------- */
+/* ---- options ----------------------------------------------------------------------------------
+ */
 
 static int opt_char(const weir_kv *opts, int nopts, const char *key, char dflt, char *out,
                     weir_error *err)
@@ -46,9 +47,12 @@ static int opt_char(const weir_kv *opts, int nopts, const char *key, char dflt, 
     *out = dflt;
     if (!v) return WEIR_OK;
     size_t n = strlen(v);
-    if (n == 0) *out = 0;
-    else if (n == 1) *out = v[0];
-    else return weir_err(err, WEIR_EARG, "%s cannot be more than one character", key);
+    if (n == 0)
+        *out = 0;
+    else if (n == 1)
+        *out = v[0];
+    else
+        return weir_err(err, WEIR_EARG, "%s cannot be more than one character", key);
     return WEIR_OK;
 }
 
@@ -86,7 +90,8 @@ static int delimiter(const char *s, char *out, size_t *n, weir_error *err)
                 }
                 /* fall through */
             default:
-                return weir_err(err, WEIR_EARG, "Unsupported special character for delimiter: \\%c", c);
+                return weir_err(err, WEIR_EARG, "Unsupported special character for delimiter: \\%c",
+                                c);
             }
             i += 2;
         } else {
@@ -142,8 +147,10 @@ static int csv_rw_opts(const weir_kv *opts, int nopts, bool write, csvopt *o, we
 {
     int rc = csv_parse_opts(opts, nopts, o, err);
     if (rc) return rc;
-    if ((rc = weir_fmt_opt_bool(opts, nopts, "ignoreLeadingWhiteSpace", write, &o->ign_lead, err)) ||
-        (rc = weir_fmt_opt_bool(opts, nopts, "ignoreTrailingWhiteSpace", write, &o->ign_trail, err)))
+    if ((rc =
+             weir_fmt_opt_bool(opts, nopts, "ignoreLeadingWhiteSpace", write, &o->ign_lead, err)) ||
+        (rc =
+             weir_fmt_opt_bool(opts, nopts, "ignoreTrailingWhiteSpace", write, &o->ign_trail, err)))
         return rc;
     const char *tf = weir_opt_get(opts, nopts, "timestampFormat");
     const char *df = weir_opt_get(opts, nopts, "dateFormat");
@@ -167,7 +174,8 @@ static int csv_check(const weir_kv *opts, int nopts, weir_error *err)
     return rc;
 }
 
-/* ---- tokenizer -------------------------------------------------------------------------------- */
+/* ---- tokenizer --------------------------------------------------------------------------------
+ */
 
 static int tok_push(csvctx *c, int32_t off, int32_t len, bool null)
 {
@@ -203,7 +211,8 @@ static const char *csv_tokenize(csvctx *c, const char *p, const char *end, int *
     *rc = WEIR_OK;
     for (;;) {
         if (o->ign_lead)
-            while (p < end && is_blank(*p)) p++;
+            while (p < end && is_blank(*p))
+                p++;
         int32_t off = (int32_t)c->buf.len;
         bool quoted = false;
         if (p < end && o->quote && *p == o->quote) {
@@ -227,9 +236,11 @@ static const char *csv_tokenize(csvctx *c, const char *p, const char *end, int *
                     p++;
                     /* after the closing quote: text up to the delimiter is kept */
                     const char *s = p;
-                    while (p < end && !at_sep(c, p, end) && *p != '\n' && *p != '\r') p++;
+                    while (p < end && !at_sep(c, p, end) && *p != '\n' && *p != '\r')
+                        p++;
                     const char *e = p;
-                    while (e > s && is_blank(e[-1])) e--;
+                    while (e > s && is_blank(e[-1]))
+                        e--;
                     if (e > s) {
                         weir_sb_putc(&c->buf, o->quote);
                         weir_sb_append(&c->buf, s, (size_t)(e - s));
@@ -242,10 +253,12 @@ static const char *csv_tokenize(csvctx *c, const char *p, const char *end, int *
             }
         } else {
             const char *s = p;
-            while (p < end && !at_sep(c, p, end) && *p != '\n' && *p != '\r') p++;
+            while (p < end && !at_sep(c, p, end) && *p != '\n' && *p != '\r')
+                p++;
             const char *e = p;
             if (o->ign_trail)
-                while (e > s && is_blank(e[-1])) e--;
+                while (e > s && is_blank(e[-1]))
+                    e--;
             weir_sb_append(&c->buf, s, (size_t)(e - s));
         }
         int32_t len = (int32_t)c->buf.len - off;
@@ -311,8 +324,10 @@ static bool java_parse_long(const char *s, size_t n, int64_t lo, int64_t hi, int
 /* Double.parseDouble: surrounding whitespace, optional f/F/d/D suffix, NaN/Infinity. */
 static bool java_parse_double(const char *s, size_t n, double *out)
 {
-    while (n && (unsigned char)*s <= ' ') s++, n--;
-    while (n && (unsigned char)s[n - 1] <= ' ') n--;
+    while (n && (unsigned char)*s <= ' ')
+        s++, n--;
+    while (n && (unsigned char)s[n - 1] <= ' ')
+        n--;
     if (!n || n > 400) return false;
     char buf[416];
     memcpy(buf, s, n);
@@ -338,10 +353,14 @@ static bool java_parse_double(const char *s, size_t n, double *out)
 
 static bool csv_infnan(const csvopt *o, const char *s, size_t n, double *d)
 {
-    if (strlen(o->nan) == n && memcmp(s, o->nan, n) == 0) *d = NAN;
-    else if (strlen(o->pinf) == n && memcmp(s, o->pinf, n) == 0) *d = INFINITY;
-    else if (strlen(o->ninf) == n && memcmp(s, o->ninf, n) == 0) *d = -INFINITY;
-    else return false;
+    if (strlen(o->nan) == n && memcmp(s, o->nan, n) == 0)
+        *d = NAN;
+    else if (strlen(o->pinf) == n && memcmp(s, o->pinf, n) == 0)
+        *d = INFINITY;
+    else if (strlen(o->ninf) == n && memcmp(s, o->ninf, n) == 0)
+        *d = -INFINITY;
+    else
+        return false;
     return true;
 }
 
@@ -358,10 +377,14 @@ static int csv_convert(csvctx *c, const weir_type *t, const char *s, size_t n, c
     case WEIR_T_INT:
     case WEIR_T_BIGINT: {
         int64_t x;
-        int64_t lo = t->id == WEIR_T_TINYINT ? INT8_MIN : t->id == WEIR_T_SMALLINT ? INT16_MIN
-                     : t->id == WEIR_T_INT   ? INT32_MIN : INT64_MIN;
-        int64_t hi = t->id == WEIR_T_TINYINT ? INT8_MAX : t->id == WEIR_T_SMALLINT ? INT16_MAX
-                     : t->id == WEIR_T_INT   ? INT32_MAX : INT64_MAX;
+        int64_t lo = t->id == WEIR_T_TINYINT    ? INT8_MIN
+                     : t->id == WEIR_T_SMALLINT ? INT16_MIN
+                     : t->id == WEIR_T_INT      ? INT32_MIN
+                                                : INT64_MIN;
+        int64_t hi = t->id == WEIR_T_TINYINT    ? INT8_MAX
+                     : t->id == WEIR_T_SMALLINT ? INT16_MAX
+                     : t->id == WEIR_T_INT      ? INT32_MAX
+                                                : INT64_MAX;
         if (!java_parse_long(s, n, lo, hi, &x)) break;
         if (t->id == WEIR_T_BIGINT) return weir_fmt_push_fixed(v, &x, 8);
         if (t->id == WEIR_T_INT) return weir_fmt_push_fixed(v, &(int32_t){(int32_t)x}, 4);
@@ -377,9 +400,12 @@ static int csv_convert(csvctx *c, const weir_type *t, const char *s, size_t n, c
     }
     case WEIR_T_BOOLEAN: {
         uint8_t b;
-        if (n == 4 && strncasecmp(s, "true", 4) == 0) b = 1;
-        else if (n == 5 && strncasecmp(s, "false", 5) == 0) b = 0;
-        else break;
+        if (n == 4 && strncasecmp(s, "true", 4) == 0)
+            b = 1;
+        else if (n == 5 && strncasecmp(s, "false", 5) == 0)
+            b = 0;
+        else
+            break;
         return weir_fmt_push_fixed(v, &b, 1);
     }
     case WEIR_T_DECIMAL: {
@@ -402,7 +428,7 @@ static int csv_convert(csvctx *c, const weir_type *t, const char *s, size_t n, c
         int32_t days;
         if (c->o.date) {
             int64_t us;
-            if (!weir_dtfmt_parse(c->o.date, s, n, weir_tz_get("UTC", NULL), &us)) break;
+            if (!weir_dtfmt_parse(c->o.date, s, n, weir_fmt_utc(), &us)) break;
             days = (int32_t)weir_floor_div(us, WEIR_US_PER_DAY);
         } else if (!weir_parse_date(s, n, &days)) {
             break;
@@ -421,7 +447,8 @@ static int csv_convert(csvctx *c, const weir_type *t, const char *s, size_t n, c
     return WEIR_OK;
 }
 
-/* ---- reader ------------------------------------------------------------------------------------ */
+/* ---- reader ------------------------------------------------------------------------------------
+ */
 
 typedef struct creader {
     csvctx c;
@@ -499,7 +526,8 @@ static int csv_row(weir_reader *r, creader *cr, weir_vec *const *cols, const cha
         return WEIR_OK;
     }
     if (r->mode == WEIR_MODE_DROPMALFORMED) {
-        for (int k = 0; k < r->ncols; k++) weir_fmt_vec_truncate(cols[k], row);
+        for (int k = 0; k < r->ncols; k++)
+            weir_fmt_vec_truncate(cols[k], row);
         return WEIR_OK;
     }
     if (r->corrupt_col >= 0) {
@@ -511,7 +539,8 @@ static int csv_row(weir_reader *r, creader *cr, weir_vec *const *cols, const cha
         weir_fmt_row_text(cols, r->ncols, row, &sb);
         int rc = weir_fmt_failfast_error(err, sb.p ? sb.p : "");
         weir_sb_free(&sb);
-        for (int k = 0; k < r->ncols; k++) weir_fmt_vec_truncate(cols[k], row);
+        for (int k = 0; k < r->ncols; k++)
+            weir_fmt_vec_truncate(cols[k], row);
         return rc;
     }
     *nrows = 1;
@@ -524,8 +553,8 @@ static const char *csv_next_record(creader *cr, const char *pos, const char *end
 {
     const csvopt *o = &cr->c.o;
     if (!o->multiline) {
-        const char *next = weir_fmt_next_line(pos, end, o->line_sep, o->line_sep ? strlen(o->line_sep) : 0,
-                                              false, s, e);
+        const char *next = weir_fmt_next_line(pos, end, o->line_sep,
+                                              o->line_sep ? strlen(o->line_sep) : 0, false, s, e);
         csv_tokenize(&cr->c, *s, *e, rc);
         return next;
     }
@@ -544,7 +573,8 @@ static int csv_next(weir_reader *r, weir_arena *a, weir_batch **out, weir_error 
     weir_batch *b = weir_batch_new(a, r->ncols);
     if (!b) return weir_err_nomem(err);
     for (int i = 0; i < r->ncols; i++)
-        if (!(b->cols[i] = weir_vec_new(a, r->schema->fields[r->col_field[i]].type, WEIR_BATCH_ROWS)))
+        if (!(b->cols[i] =
+                  weir_vec_new(a, r->schema->fields[r->col_field[i]].type, WEIR_BATCH_ROWS)))
             return weir_err_nomem(err);
     int32_t n = 0;
     while (n < WEIR_BATCH_ROWS && r->pos < r->in_end) {
@@ -575,14 +605,16 @@ static int csv_record(weir_reader *r, const char *rec, size_t len, bool array_ro
     int rc;
     *nrows = 0;
     const char *e = rec + len;
-    while (e > rec && (e[-1] == '\n' || e[-1] == '\r')) e--;
+    while (e > rec && (e[-1] == '\n' || e[-1] == '\r'))
+        e--;
     if (e == rec) return WEIR_OK;
     csv_tokenize(&cr->c, rec, e, &rc);
     if (rc) return weir_err_nomem(err);
     return csv_row(r, cr, cols, rec, (size_t)(e - rec), nrows, err);
 }
 
-/* ---- inference ------------------------------------------------------------------------------------- */
+/* ---- inference
+ * ------------------------------------------------------------------------------------- */
 
 typedef struct cinfer {
     csvctx c;
@@ -649,7 +681,8 @@ static const weir_type *infer_token(cinfer *st, const weir_type *so_far, const c
         for (size_t k = i; k < n; k++)
             if ((unsigned)(s[k] - '0') > 9) digits = false;
         if (digits) {
-            while (i < n - 1 && s[i] == '0') i++;
+            while (i < n - 1 && s[i] == '0')
+                i++;
             size_t nd = n - i;
             if (nd <= 38) return weir_type_decimal(st->a, (int)nd, 0);
         }
@@ -663,7 +696,7 @@ static const weir_type *infer_token(cinfer *st, const weir_type *so_far, const c
             bool isdate;
             if (o->date) {
                 int64_t us;
-                isdate = weir_dtfmt_parse(o->date, s, n, weir_tz_get("UTC", NULL), &us);
+                isdate = weir_dtfmt_parse(o->date, s, n, weir_fmt_utc(), &us);
             } else {
                 isdate = strict_date(s, n);
             }
@@ -678,7 +711,8 @@ static const weir_type *infer_token(cinfer *st, const weir_type *so_far, const c
     }
         /* fall through */
     case 6:
-        if ((n == 4 && strncasecmp(s, "true", 4) == 0) || (n == 5 && strncasecmp(s, "false", 5) == 0))
+        if ((n == 4 && strncasecmp(s, "true", 4) == 0) ||
+            (n == 5 && strncasecmp(s, "false", 5) == 0))
             return WEIR_TYPE_BOOLEAN;
         /* fall through */
     default: return WEIR_TYPE_STRING;
@@ -697,8 +731,10 @@ static const weir_type *csv_compatible(weir_arena *a, const weir_type *t1, const
         if (t1->id == WEIR_T_DECIMAL || t2->id == WEIR_T_DECIMAL) {
             if (t1->id == WEIR_T_DOUBLE || t2->id == WEIR_T_DOUBLE) return WEIR_TYPE_DOUBLE;
             const weir_type *x = t1, *y = t2;
-            if (x->id != WEIR_T_DECIMAL) x = weir_type_decimal(a, x->id == WEIR_T_BIGINT ? 20 : 10, 0);
-            if (y->id != WEIR_T_DECIMAL) y = weir_type_decimal(a, y->id == WEIR_T_BIGINT ? 20 : 10, 0);
+            if (x->id != WEIR_T_DECIMAL)
+                x = weir_type_decimal(a, x->id == WEIR_T_BIGINT ? 20 : 10, 0);
+            if (y->id != WEIR_T_DECIMAL)
+                y = weir_type_decimal(a, y->id == WEIR_T_BIGINT ? 20 : 10, 0);
             if (!x || !y) return NULL;
             int scale = x->scale > y->scale ? x->scale : y->scale;
             int r1 = x->precision - x->scale, r2 = y->precision - y->scale;
@@ -808,7 +844,8 @@ static int csv_infer_finish(void *state, const weir_kv *opts, int nopts, weir_ar
     return rc;
 }
 
-/* ---- writer -------------------------------------------------------------------------------------- */
+/* ---- writer
+ * -------------------------------------------------------------------------------------- */
 
 typedef struct cwriter {
     csvopt o;
@@ -845,9 +882,11 @@ static void csv_wclose(weir_writer *w)
 static void csv_put(const csvopt *o, const char *s, size_t n, weir_strbuf *out)
 {
     if (o->ign_lead)
-        while (n && is_blank(*s)) s++, n--;
+        while (n && is_blank(*s))
+            s++, n--;
     if (o->ign_trail)
-        while (n && is_blank(s[n - 1])) n--;
+        while (n && is_blank(s[n - 1]))
+            n--;
     if (n == 0) {
         weir_sb_puts(out, o->empty_write);
         return;
@@ -867,7 +906,8 @@ static void csv_put(const csvopt *o, const char *s, size_t n, weir_strbuf *out)
     }
     weir_sb_putc(out, o->quote);
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == o->quote && o->escape_quotes) weir_sb_putc(out, o->escape ? o->escape : o->quote);
+        if (s[i] == o->quote && o->escape_quotes)
+            weir_sb_putc(out, o->escape ? o->escape : o->quote);
         weir_sb_putc(out, s[i]);
     }
     weir_sb_putc(out, o->quote);
@@ -917,7 +957,7 @@ static int csv_write(weir_writer *w, const weir_batch *b, weir_strbuf *out, weir
             case WEIR_T_DATE: {
                 int32_t d = WEIR_VEC_DATA(v, int32_t)[r];
                 n = (size_t)(o->date ? weir_dtfmt_format(o->date, (int64_t)d * WEIR_US_PER_DAY,
-                                                         weir_tz_get("UTC", NULL), buf, sizeof(buf))
+                                                         weir_fmt_utc(), buf, sizeof(buf))
                                      : weir_format_date(d, buf));
                 break;
             }

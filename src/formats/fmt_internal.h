@@ -36,20 +36,20 @@ extern const weir_format weir_fmt_json, weir_fmt_csv, weir_fmt_text;
 struct weir_reader {
     const weir_format *fmt;
     const weir_type *schema;
-    bool *want;      /* per schema field */
-    int ncols;       /* wanted fields */
-    int *col_field;  /* output column -> schema field */
+    bool *want;     /* per schema field */
+    int ncols;      /* wanted fields */
+    int *col_field; /* output column -> schema field */
     const weir_tz *tz;
-    weir_kv *opts;   /* copied */
+    weir_kv *opts; /* copied */
     int nopts;
     weir_parse_mode mode;
     const char *corrupt_name;
     int corrupt_field; /* schema index of the corrupt-record column, -1 if none */
     int corrupt_col;   /* its output column, -1 if not wanted/absent */
     const char *in, *in_end, *pos;
-    bool at_start;     /* no record of the current input read yet (CSV header) */
-    weir_arena arena;  /* reader-lifetime allocations (plans, names) */
-    void *impl;        /* format specific */
+    bool at_start;    /* no record of the current input read yet (CSV header) */
+    weir_arena arena; /* reader-lifetime allocations (plans, names) */
+    void *impl;       /* format specific */
 };
 
 struct weir_writer {
@@ -93,8 +93,7 @@ static inline int weir_fmt_push_str(weir_vec *v, const char *s, size_t n)
 {
     if (v->len >= v->cap && weir_vec_reserve(v, v->len + 1) != WEIR_OK) return WEIR_ENOMEM;
     int32_t off = v->offsets[v->len];
-    if ((int64_t)off + (int64_t)n > v->data_cap &&
-        weir_vec_reserve_bytes(v, (int64_t)n) != WEIR_OK)
+    if ((int64_t)off + (int64_t)n > v->data_cap && weir_vec_reserve_bytes(v, (int64_t)n) != WEIR_OK)
         return WEIR_ENOMEM;
     if (n) memcpy((char *)v->data + off, s, n);
     v->offsets[v->len + 1] = off + (int32_t)n;
@@ -108,13 +107,13 @@ int weir_fmt_push_null(weir_vec *v);
 /* ---- JSON lexer ------------------------------------------------------------------------ */
 
 typedef struct weir_jlex {
-    bool single_quotes;    /* allowSingleQuotes (default true) */
-    bool non_numeric;      /* allowNonNumericNumbers (default true) */
-    bool leading_zeros;    /* allowNumericLeadingZeros (default false) */
-    bool control_chars;    /* allowUnquotedControlChars (default false) */
-    bool any_escape;       /* allowBackslashEscapingAnyCharacter (default false) */
-    bool comments;         /* allowComments (default false) */
-    bool unquoted_names;   /* allowUnquotedFieldNames (default false) */
+    bool single_quotes;  /* allowSingleQuotes (default true) */
+    bool non_numeric;    /* allowNonNumericNumbers (default true) */
+    bool leading_zeros;  /* allowNumericLeadingZeros (default false) */
+    bool control_chars;  /* allowUnquotedControlChars (default false) */
+    bool any_escape;     /* allowBackslashEscapingAnyCharacter (default false) */
+    bool comments;       /* allowComments (default false) */
+    bool unquoted_names; /* allowUnquotedFieldNames (default false) */
 } weir_jlex;
 
 extern const weir_jlex weir_jlex_default;
@@ -128,8 +127,7 @@ const char *weir_jskip_ws(const weir_jlex *lx, const char *p, const char *end);
 const char *weir_jscan_number(const weir_jlex *lx, const char *p, const char *end, int *kind);
 /* Scans a string whose opening quote is at p; returns the position after the closing
  * quote, or NULL when malformed; *escaped tells whether it holds backslashes. */
-const char *weir_jscan_string(const weir_jlex *lx, const char *p, const char *end,
-                              bool *escaped);
+const char *weir_jscan_string(const weir_jlex *lx, const char *p, const char *end, bool *escaped);
 /* Decodes the string whose opening quote is at p (already scanned: q = end) into sb
  * (appended). false on a bad escape. */
 bool weir_jdecode_string(const weir_jlex *lx, const char *p, const char *q, weir_strbuf *sb);
@@ -138,8 +136,8 @@ const char *weir_jskip_value(const weir_jlex *lx, const char *p, const char *end
 /* Appends the value at p re-serialized as Jackson's copyCurrentStructure writes it
  * (compact, strings re-escaped, integers normalized, floats as Double.toString). Returns
  * its end or NULL when malformed. */
-const char *weir_jcopy_value(const weir_jlex *lx, const char *p, const char *end,
-                             weir_strbuf *out, int depth);
+const char *weir_jcopy_value(const weir_jlex *lx, const char *p, const char *end, weir_strbuf *out,
+                             int depth);
 /* Appends s escaped as Jackson writes string contents (no quotes). */
 void weir_json_escape(const char *s, size_t n, weir_strbuf *out);
 /* Appends the canonical text of the number token [p, q) (Jackson's copy). */
@@ -162,18 +160,17 @@ typedef enum weir_jkind {
 typedef struct weir_jval weir_jval;
 struct weir_jval {
     weir_jkind kind;
-    int numkind;        /* NUM: WEIR_JNUM_* */
-    const char *s;      /* NUM: raw token; STR: decoded bytes */
-    int32_t n;          /* length of s, or element count */
-    const char **keys;  /* OBJ: decoded keys */
+    int numkind;       /* NUM: WEIR_JNUM_* */
+    const char *s;     /* NUM: raw token; STR: decoded bytes */
+    int32_t n;         /* length of s, or element count */
+    const char **keys; /* OBJ: decoded keys */
     int32_t *klens;
-    weir_jval **items;  /* ARR/OBJ children */
+    weir_jval **items; /* ARR/OBJ children */
 };
 
 /* Parses one JSON value at the start of [p, end) (whitespace allowed around; trailing
  * content ignored, as Jackson reads only the first value). NULL when malformed or empty. */
-weir_jval *weir_jdom_parse(const weir_jlex *lx, const char *p, const char *end,
-                           weir_arena *a);
+weir_jval *weir_jdom_parse(const weir_jlex *lx, const char *p, const char *end, weir_arena *a);
 /* Appends the compact JSON text of a DOM value (Jackson copyCurrentStructure). */
 void weir_jdom_write(const weir_jval *v, weir_strbuf *out);
 
@@ -186,14 +183,14 @@ int weir_jinfer_add(weir_jinfer *st, const char *rec, size_t len, weir_error *er
 /* The root type after canonicalization (STRUCT; empty when nothing was seen). */
 int weir_jinfer_result(weir_jinfer *st, const weir_type **out, weir_error *err);
 /* The type of a single value (schema_of_json): not restricted to STRUCT. */
-int weir_jinfer_value(const char *json, size_t len, const weir_kv *opts, int nopts,
-                      weir_arena *a, const weir_type **out, weir_error *err);
+int weir_jinfer_value(const char *json, size_t len, const weir_kv *opts, int nopts, weir_arena *a,
+                      const weir_type **out, weir_error *err);
 
 /* Format entry points implemented across files (vtables in fmt_json_read.c, fmt_csv.c,
  * fmt_text.c). */
 void *weir_fmt_json_infer_begin(const weir_kv *opts, int nopts, weir_arena *a);
-int weir_fmt_json_infer(const char *data, size_t len, void *state, const weir_kv *opts,
-                        int nopts, const weir_tz *tz, weir_arena *a, weir_error *err);
+int weir_fmt_json_infer(const char *data, size_t len, void *state, const weir_kv *opts, int nopts,
+                        const weir_tz *tz, weir_arena *a, weir_error *err);
 int weir_fmt_json_infer_finish(void *state, const weir_kv *opts, int nopts, weir_arena *a,
                                const weir_type **schema, weir_error *err);
 int weir_fmt_json_wopen(weir_writer *w, weir_error *err);
@@ -207,12 +204,18 @@ int weir_fmt_json_check(const weir_kv *opts, int nopts, weir_error *err);
 const char *weir_fmt_next_line(const char *pos, const char *end, const char *sep, size_t seplen,
                                bool cr_is_sep, const char **s, const char **e);
 
-/* ---- datetime fast paths ---------------------------------------------------------------------- */
+/* The UTC zone (looked up once). */
+const weir_tz *weir_fmt_utc(void);
+
+/* ---- datetime fast paths ----------------------------------------------------------------------
+ */
 
 /* Caches the UTC offset of the last local hour converted, for weir_fmt_ts_parse. */
 typedef struct weir_fmt_tscache {
     int64_t hour; /* local hour index of the cached entry, INT64_MIN if empty */
     int64_t off_us;
+    char prefix[16]; /* "yyyy-MM-dd HH" of the cached hour (13 bytes), when has_prefix */
+    bool has_prefix;
 } weir_fmt_tscache;
 /* Spark's default timestamp parsing (stringToTimestamp) with a fast path for
  * "yyyy-MM-dd[ T]HH:mm:ss[.f]" without zone. */

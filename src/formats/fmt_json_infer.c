@@ -69,8 +69,10 @@ static const weir_type *merge_structs(weir_arena *a, const weir_type *t1, const 
             f[n++] = t2->fields[j++];
         }
     }
-    while (i < n1) f[n++] = t1->fields[i++];
-    while (j < n2) f[n++] = t2->fields[j++];
+    while (i < n1)
+        f[n++] = t1->fields[i++];
+    while (j < n2)
+        f[n++] = t2->fields[j++];
     return weir_type_struct(a, f, n);
 }
 
@@ -96,8 +98,10 @@ static const weir_type *compatible(weir_arena *a, const weir_type *t1, const wei
         if (is_integral(t1) || is_integral(t2)) {
             const weir_type *dec = t1->id == WEIR_T_DECIMAL ? t1 : t2;
             const weir_type *in = t1->id == WEIR_T_DECIMAL ? t2 : t1;
-            int digits = in->id == WEIR_T_BIGINT ? 20 : in->id == WEIR_T_INT ? 10
-                         : in->id == WEIR_T_SMALLINT ? 5 : 3;
+            int digits = in->id == WEIR_T_BIGINT     ? 20
+                         : in->id == WEIR_T_INT      ? 10
+                         : in->id == WEIR_T_SMALLINT ? 5
+                                                     : 3;
             if (dec->precision - dec->scale >= digits && dec->scale >= 0) return dec;
             const weir_type *asdec = weir_type_decimal(a, digits, 0);
             return asdec ? decimal_merge(a, asdec, dec) : NULL;
@@ -267,13 +271,16 @@ static const char *infer_value(weir_jinfer *st, const char *p, const char *end, 
                 const char *q = weir_jscan_string(lx, p, end, &esc);
                 if (!q) return NULL;
                 weir_sb_reset(&st->tmp);
-                if (esc) weir_jdecode_string(lx, p, q, &st->tmp);
-                else weir_sb_append(&st->tmp, p + 1, (size_t)(q - p - 2));
+                if (esc)
+                    weir_jdecode_string(lx, p, q, &st->tmp);
+                else
+                    weir_sb_append(&st->tmp, p + 1, (size_t)(q - p - 2));
                 name = weir_arena_strndup(a, st->tmp.p ? st->tmp.p : "", st->tmp.len);
                 p = q;
             } else if (lx->unquoted_names) {
                 const char *s = p;
-                while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$')) p++;
+                while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+                    p++;
                 if (p == s) return NULL;
                 name = weir_arena_strndup(a, s, (size_t)(p - s));
             } else {
@@ -368,7 +375,8 @@ static const char *infer_value(weir_jinfer *st, const char *p, const char *end, 
     }
     if (kind == WEIR_JNUM_INT) {
         const char *d = p + (*p == '-');
-        while (d < q - 1 && *d == '0') d++;
+        while (d < q - 1 && *d == '0')
+            d++;
         size_t nd = (size_t)(q - d);
         bool fits = nd < 19;
         if (nd == 19) {
@@ -376,16 +384,20 @@ static const char *infer_value(weir_jinfer *st, const char *p, const char *end, 
             const char *lim = *p == '-' ? "9223372036854775808" : "9223372036854775807";
             fits = memcmp(d, lim, 19) <= 0;
         }
-        if (fits) *out = WEIR_TYPE_BIGINT;
-        else *out = nd <= 38 ? weir_type_decimal(a, (int)nd, 0) : WEIR_TYPE_DOUBLE;
+        if (fits)
+            *out = WEIR_TYPE_BIGINT;
+        else
+            *out = nd <= 38 ? weir_type_decimal(a, (int)nd, 0) : WEIR_TYPE_DOUBLE;
         return *out ? q : NULL;
     }
     if (kind == WEIR_JNUM_FLOAT && st->prefers_decimal) {
         int prec, scale;
         decimal_shape(p, q, &prec, &scale);
         int ps = prec > scale ? prec : scale;
-        if (ps <= 38 && scale >= 0) *out = weir_type_decimal(a, ps, scale);
-        else *out = WEIR_TYPE_DOUBLE;
+        if (ps <= 38 && scale >= 0)
+            *out = weir_type_decimal(a, ps, scale);
+        else
+            *out = WEIR_TYPE_DOUBLE;
         return *out ? q : NULL;
     }
     *out = WEIR_TYPE_DOUBLE;
@@ -513,8 +525,8 @@ static void jinfer_free(weir_jinfer *st)
     st->ts_fmt = NULL;
 }
 
-int weir_jinfer_value(const char *json, size_t len, const weir_kv *opts, int nopts,
-                      weir_arena *a, const weir_type **out, weir_error *err)
+int weir_jinfer_value(const char *json, size_t len, const weir_kv *opts, int nopts, weir_arena *a,
+                      const weir_type **out, weir_error *err)
 {
     weir_jinfer *st = weir_jinfer_new(opts, nopts, a);
     if (!st) return weir_err_nomem(err);
@@ -532,22 +544,25 @@ int weir_jinfer_value(const char *json, size_t len, const weir_kv *opts, int nop
     } else {
         bool oom = false;
         const weir_type *c = canonical(a, t, st->drop_all_null, &oom);
-        if (oom) rc = weir_err_nomem(err);
-        else *out = c ? c : weir_type_struct(a, NULL, 0);
+        if (oom)
+            rc = weir_err_nomem(err);
+        else
+            *out = c ? c : weir_type_struct(a, NULL, 0);
     }
     jinfer_free(st);
     return rc;
 }
 
-/* ---- the json format's inference hooks --------------------------------------------------------- */
+/* ---- the json format's inference hooks ---------------------------------------------------------
+ */
 
 void *weir_fmt_json_infer_begin(const weir_kv *opts, int nopts, weir_arena *a)
 {
     return weir_jinfer_new(opts, nopts, a);
 }
 
-int weir_fmt_json_infer(const char *data, size_t len, void *state, const weir_kv *opts,
-                        int nopts, const weir_tz *tz, weir_arena *a, weir_error *err)
+int weir_fmt_json_infer(const char *data, size_t len, void *state, const weir_kv *opts, int nopts,
+                        const weir_tz *tz, weir_arena *a, weir_error *err)
 {
     weir_jinfer *st = state;
     if (tz) st->tz = tz;
@@ -568,4 +583,3 @@ int weir_fmt_json_infer_finish(void *state, const weir_kv *opts, int nopts, weir
 {
     return weir_jinfer_result(state, schema, err);
 }
-

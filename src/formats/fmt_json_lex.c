@@ -31,15 +31,15 @@ int weir_jlex_from_opts(weir_jlex *lx, const weir_kv *opts, int nopts, weir_erro
     if ((rc = weir_fmt_opt_bool(opts, nopts, "allowSingleQuotes", true, &lx->single_quotes, err)) ||
         (rc = weir_fmt_opt_bool(opts, nopts, "allowNonNumericNumbers", true, &lx->non_numeric,
                                 err)) ||
-        (rc = weir_fmt_opt_bool(opts, nopts, "allowNumericLeadingZeros", false,
-                                &lx->leading_zeros, err)) ||
-        (rc = weir_fmt_opt_bool(opts, nopts, "allowUnquotedControlChars", false,
-                                &lx->control_chars, err)) ||
+        (rc = weir_fmt_opt_bool(opts, nopts, "allowNumericLeadingZeros", false, &lx->leading_zeros,
+                                err)) ||
+        (rc = weir_fmt_opt_bool(opts, nopts, "allowUnquotedControlChars", false, &lx->control_chars,
+                                err)) ||
         (rc = weir_fmt_opt_bool(opts, nopts, "allowBackslashEscapingAnyCharacter", false,
                                 &lx->any_escape, err)) ||
         (rc = weir_fmt_opt_bool(opts, nopts, "allowComments", false, &lx->comments, err)) ||
-        (rc = weir_fmt_opt_bool(opts, nopts, "allowUnquotedFieldNames", false,
-                                &lx->unquoted_names, err)))
+        (rc = weir_fmt_opt_bool(opts, nopts, "allowUnquotedFieldNames", false, &lx->unquoted_names,
+                                err)))
         return rc;
     return WEIR_OK;
 }
@@ -47,13 +47,16 @@ int weir_jlex_from_opts(weir_jlex *lx, const weir_kv *opts, int nopts, weir_erro
 const char *weir_jskip_ws(const weir_jlex *lx, const char *p, const char *end)
 {
     for (;;) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
         if (!lx->comments || p + 1 >= end || *p != '/') return p;
         if (p[1] == '/') {
-            while (p < end && *p != '\n') p++;
+            while (p < end && *p != '\n')
+                p++;
         } else if (p[1] == '*') {
             const char *q = p + 2;
-            while (q + 1 < end && !(q[0] == '*' && q[1] == '/')) q++;
+            while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
+                q++;
             if (q + 1 >= end) return p; /* unterminated: let the caller fail on '/' */
             p = q + 2;
         } else {
@@ -108,21 +111,23 @@ const char *weir_jscan_number(const weir_jlex *lx, const char *p, const char *en
         return NULL;
     }
     if (p >= end || (unsigned)(*p - '0') > 9) return NULL;
-    if (*p == '0' && p + 1 < end && (unsigned)(p[1] - '0') <= 9 && !lx->leading_zeros)
-        return NULL;
-    while (p < end && (unsigned)(*p - '0') <= 9) p++;
+    if (*p == '0' && p + 1 < end && (unsigned)(p[1] - '0') <= 9 && !lx->leading_zeros) return NULL;
+    while (p < end && (unsigned)(*p - '0') <= 9)
+        p++;
     int k = WEIR_JNUM_INT;
     if (p < end && *p == '.') {
         p++;
         if (p >= end || (unsigned)(*p - '0') > 9) return NULL;
-        while (p < end && (unsigned)(*p - '0') <= 9) p++;
+        while (p < end && (unsigned)(*p - '0') <= 9)
+            p++;
         k = WEIR_JNUM_FLOAT;
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
         if (p < end && (*p == '+' || *p == '-')) p++;
         if (p >= end || (unsigned)(*p - '0') > 9) return NULL;
-        while (p < end && (unsigned)(*p - '0') <= 9) p++;
+        while (p < end && (unsigned)(*p - '0') <= 9)
+            p++;
         k = WEIR_JNUM_FLOAT;
     }
     (void)s;
@@ -191,8 +196,7 @@ static bool valid_escape(const weir_jlex *lx, const char *p, const char *end, ch
     }
 }
 
-const char *weir_jscan_string(const weir_jlex *lx, const char *p, const char *end,
-                              bool *escaped)
+const char *weir_jscan_string(const weir_jlex *lx, const char *p, const char *end, bool *escaped)
 {
     char q = *p++;
     bool esc = false;
@@ -245,7 +249,8 @@ bool weir_jdecode_string(const weir_jlex *lx, const char *p, const char *q, weir
     (void)quote;
     while (p < end) {
         const char *s = p;
-        while (p < end && *p != '\\') p++;
+        while (p < end && *p != '\\')
+            p++;
         if (p > s) weir_sb_append(sb, s, (size_t)(p - s));
         if (p >= end) break;
         p++; /* backslash */
@@ -307,7 +312,8 @@ const char *weir_jskip_value(const weir_jlex *lx, const char *p, const char *end
                     p = weir_jscan_string(lx, p, end, &esc);
                 } else if (lx->unquoted_names) {
                     const char *s = p;
-                    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$')) p++;
+                    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+                        p++;
                     if (p == s) return NULL;
                 } else {
                     return NULL;
@@ -342,19 +348,41 @@ void weir_json_escape(const char *s, size_t n, weir_strbuf *out)
     size_t i = 0;
     while (i < n) {
         size_t j = i;
-        while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\') j++;
+        while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
+            j++;
         if (j > i) weir_sb_append(out, s + i, j - i);
         if (j >= n) break;
         unsigned char c = (unsigned char)s[j];
         char e[6] = {'\\', 0};
         switch (c) {
-        case '"': e[1] = '"'; weir_sb_append(out, e, 2); break;
-        case '\\': e[1] = '\\'; weir_sb_append(out, e, 2); break;
-        case '\b': e[1] = 'b'; weir_sb_append(out, e, 2); break;
-        case '\f': e[1] = 'f'; weir_sb_append(out, e, 2); break;
-        case '\n': e[1] = 'n'; weir_sb_append(out, e, 2); break;
-        case '\r': e[1] = 'r'; weir_sb_append(out, e, 2); break;
-        case '\t': e[1] = 't'; weir_sb_append(out, e, 2); break;
+        case '"':
+            e[1] = '"';
+            weir_sb_append(out, e, 2);
+            break;
+        case '\\':
+            e[1] = '\\';
+            weir_sb_append(out, e, 2);
+            break;
+        case '\b':
+            e[1] = 'b';
+            weir_sb_append(out, e, 2);
+            break;
+        case '\f':
+            e[1] = 'f';
+            weir_sb_append(out, e, 2);
+            break;
+        case '\n':
+            e[1] = 'n';
+            weir_sb_append(out, e, 2);
+            break;
+        case '\r':
+            e[1] = 'r';
+            weir_sb_append(out, e, 2);
+            break;
+        case '\t':
+            e[1] = 't';
+            weir_sb_append(out, e, 2);
+            break;
         default:
             e[1] = 'u';
             e[2] = '0';
@@ -374,15 +402,16 @@ void weir_jnumber_text(const char *p, const char *q, int kind, weir_strbuf *out)
         /* Jackson writes non-finite doubles as quoted strings (QUOTE_NON_NUMERIC_NUMBERS). */
         bool neg = *p == '-';
         const char *w = (p[neg || *p == '+'] == 'N') ? "\"NaN\""
-                        : neg                         ? "\"-Infinity\""
-                                                      : "\"Infinity\"";
+                        : neg                        ? "\"-Infinity\""
+                                                     : "\"Infinity\"";
         weir_sb_puts(out, w);
         return;
     }
     if (kind == WEIR_JNUM_INT) {
         bool neg = *p == '-';
         const char *d = p + neg;
-        while (d < q - 1 && *d == '0') d++;
+        while (d < q - 1 && *d == '0')
+            d++;
         if (*d == '0' && d == q - 1) {
             weir_sb_putc(out, '0');
             return;
@@ -406,8 +435,8 @@ void weir_jnumber_text(const char *p, const char *q, int kind, weir_strbuf *out)
     weir_sb_puts(out, buf);
 }
 
-const char *weir_jcopy_value(const weir_jlex *lx, const char *p, const char *end,
-                             weir_strbuf *out, int depth)
+const char *weir_jcopy_value(const weir_jlex *lx, const char *p, const char *end, weir_strbuf *out,
+                             int depth)
 {
     if (p >= end) return NULL;
     char c = *p;
@@ -447,7 +476,8 @@ const char *weir_jcopy_value(const weir_jlex *lx, const char *p, const char *end
                     p = weir_jcopy_value(lx, p, end, out, depth + 1);
                 } else if (lx->unquoted_names) {
                     const char *s = p;
-                    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$')) p++;
+                    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+                        p++;
                     if (p == s) return NULL;
                     weir_sb_putc(out, '"');
                     weir_sb_append(out, s, (size_t)(p - s));
@@ -560,7 +590,8 @@ static const char *dom_value(const weir_jlex *lx, const char *p, const char *end
                         return NULL;
                 } else if (lx->unquoted_names) {
                     const char *s = p;
-                    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$')) p++;
+                    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+                        p++;
                     if (p == s) return NULL;
                     v->keys[v->n] = s;
                     v->klens[v->n] = (int32_t)(p - s);

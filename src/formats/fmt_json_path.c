@@ -27,7 +27,8 @@ struct weir_json_path {
 
 static const char *skip_sp(const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')) p++;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
+        p++;
     return p;
 }
 
@@ -64,14 +65,16 @@ weir_json_path *weir_json_path_compile(const char *s, size_t len, weir_arena *a)
             p += 5;
         } else if (*p == '.') {
             const char *q = skip_sp(p + 1, end), *s0 = q;
-            while (q < end && *q != '.' && *q != '[') q++;
+            while (q < end && *q != '.' && *q != '[')
+                q++;
             if (q == s0) return NULL;
             PUSH(PI_KEY, 0, NULL, 0);
             PUSH(PI_NAMED, 0, s0, (size_t)(q - s0));
             p = q;
         } else if (end - p >= 2 && p[0] == '[' && p[1] == '\'') {
             const char *q = p + 2, *s0 = q;
-            while (q < end && *q != '\'' && *q != '?') q++;
+            while (q < end && *q != '\'' && *q != '?')
+                q++;
             if (q == s0 || end - q < 2 || q[0] != '\'' || q[1] != ']') return NULL;
             PUSH(PI_KEY, 0, NULL, 0);
             PUSH(PI_NAMED, 0, s0, (size_t)(q - s0));
@@ -105,7 +108,8 @@ weir_json_path *weir_json_path_compile(const char *s, size_t len, weir_arena *a)
     return jp;
 }
 
-/* ---- a minimal generator ---------------------------------------------------------------------- */
+/* ---- a minimal generator ----------------------------------------------------------------------
+ */
 
 #define GEN_MAX 64
 
@@ -164,7 +168,8 @@ static bool eval(const weir_jval *v, gen *g, wstyle style, const pinstr *in, int
         }
         if (v->kind == WEIR_JV_ARR && style == ST_FLATTEN) {
             bool dirty = false;
-            for (int32_t i = 0; i < v->n; i++) dirty |= eval(v->items[i], g, style, in, 0);
+            for (int32_t i = 0; i < v->n; i++)
+                dirty |= eval(v->items[i], g, style, in, 0);
             return dirty;
         }
         gen_copy(g, v);
@@ -235,8 +240,8 @@ static bool eval(const weir_jval *v, gen *g, wstyle style, const pinstr *in, int
     return false;
 }
 
-bool weir_json_path_eval(const weir_json_path *p, const char *json, size_t len,
-                         weir_arena *scratch, weir_strbuf *out)
+bool weir_json_path_eval(const weir_json_path *p, const char *json, size_t len, weir_arena *scratch,
+                         weir_strbuf *out)
 {
     weir_sb_reset(out);
     if (!p) return false;

@@ -20,6 +20,10 @@
 
 #include "formats/fmt_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 enum { J_OK = 0, J_PARTIAL = 1, J_CONV = 2, J_SYNTAX = 3, J_NOMEM = 4 };
 
 typedef struct jplan jplan;
@@ -27,7 +31,8 @@ typedef struct jplan jplan;
 typedef struct jfield {
     const char *name;
     int32_t nlen;
-    bool plain; /* no quote or backslash in the name: raw bytes can be compared */
+    uint64_t k8[2], m8[2]; /* name + closing quote as two masked words (nlen < 16) */
+    bool plain;            /* no quote or backslash in the name: raw bytes can be compared */
     bool want;
     int slot; /* output vector index */
     jplan *conv;
@@ -39,10 +44,10 @@ struct jplan {
     /* STRUCT */
     int nfields, nwant;
     jfield *fields;
-    int *guess;        /* [0]: first key; [i+1]: key after field i; [nfields+1]: after unknown */
-    int32_t *htab;     /* field index + 1, 0 = empty */
+    int *guess;    /* [0]: first key; [i+1]: key after field i; [nfields+1]: after unknown */
+    int32_t *htab; /* field index + 1, 0 = empty */
     uint32_t hmask;
-    uint32_t *seen;    /* generation stamp per field */
+    uint32_t *seen; /* generation stamp per field */
     uint32_t gen;
     /* ARRAY element / MAP value */
     jplan *elem;
@@ -71,15 +76,16 @@ typedef struct jreader {
 static uint32_t hash_bytes(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
 }
 
-static jplan *plan_new(weir_arena *a, const weir_type *t, const bool *want, int corrupt,
-                       bool root, weir_error *err);
+static jplan *plan_new(weir_arena *a, const weir_type *t, const bool *want, int corrupt, bool root,
+                       weir_error *err);
 
-static int plan_struct(weir_arena *a, jplan *pl, const weir_type *t, const bool *want,
-                       int corrupt, bool root, weir_error *err)
+static int plan_struct(weir_arena *a, jplan *pl, const weir_type *t, const bool *want, int corrupt,
+                       bool root, weir_error *err)
 {
     int nf = t->nfields;
     pl->nfields = nf;
@@ -87,7 +93,8 @@ static int plan_struct(weir_arena *a, jplan *pl, const weir_type *t, const bool 
     pl->guess = WEIR_ARENA_NEWN(a, int, nf + 2);
     pl->seen = WEIR_ARENA_NEWN(a, uint32_t, nf ? nf : 1);
     uint32_t hs = 4;
-    while (hs < (uint32_t)nf * 2 + 2) hs <<= 1;
+    while (hs < (uint32_t)nf * 2 + 2)
+        hs <<= 1;
     pl->htab = WEIR_ARENA_NEWN(a, int32_t, hs);
     pl->hmask = hs - 1;
     if (!pl->fields || !pl->guess || !pl->seen || !pl->htab) return weir_err_nomem(err);
@@ -97,6 +104,14 @@ static int plan_struct(weir_arena *a, jplan *pl, const weir_type *t, const bool 
         f->name = t->fields[i].name;
         f->nlen = (int32_t)strlen(f->name);
         f->plain = !strpbrk(f->name, "\"\\");
+        if (f->nlen < 16) {
+            unsigned char kb[16] = {0}, mb[16] = {0};
+            memcpy(kb, f->name, (size_t)f->nlen);
+            kb[f->nlen] = '"';
+            memset(mb, 0xff, (size_t)f->nlen + 1);
+            memcpy(f->k8, kb, 16);
+            memcpy(f->m8, mb, 16);
+        }
         f->want = want ? want[i] : true;
         f->slot = -1;
         if (f->want) {
@@ -122,12 +137,13 @@ static int plan_struct(weir_arena *a, jplan *pl, const weir_type *t, const bool 
             h = (h + 1) & pl->hmask;
         }
     }
-    for (int i = 0; i < nf + 2; i++) pl->guess[i] = (i < nf) ? i : -1;
+    for (int i = 0; i < nf + 2; i++)
+        pl->guess[i] = (i < nf) ? i : -1;
     return WEIR_OK;
 }
 
-static jplan *plan_new(weir_arena *a, const weir_type *t, const bool *want, int corrupt,
-                       bool root, weir_error *err)
+static jplan *plan_new(weir_arena *a, const weir_type *t, const bool *want, int corrupt, bool root,
+                       weir_error *err)
 {
     jplan *pl = WEIR_ARENA_NEW(a, jplan);
     if (!pl) return NULL;
@@ -143,7 +159,8 @@ static jplan *plan_new(weir_arena *a, const weir_type *t, const bool *want, int 
     case WEIR_T_MAP:
         if (t->elem->id != WEIR_T_STRING) {
             char buf[128];
-            weir_err(err, WEIR_EUNSUPPORTED, "JSON reading of %s is not supported: map keys must be STRING",
+            weir_err(err, WEIR_EUNSUPPORTED,
+                     "JSON reading of %s is not supported: map keys must be STRING",
                      weir_type_sql(t, buf, sizeof(buf)));
             return NULL;
         }
@@ -173,7 +190,8 @@ static int conv_value(jctx *c, jplan *pl, weir_vec *v);
 static inline const char *ws(const jctx *c, const char *p)
 {
     if (!c->lx.comments) {
-        while (p < c->end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+        while (p < c->end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
         return p;
     }
     return weir_jskip_ws(&c->lx, p, c->end);
@@ -187,11 +205,22 @@ static int skip_fail(jctx *c)
     return J_CONV;
 }
 
+static inline const char *scan_plain(const char *p, const char *end);
+
 /* The text of the string token at c->p (decoded when escaped; then in c->tmp). */
 static int string_token(jctx *c, const char **s, size_t *n)
 {
     bool esc;
     const char *p = c->p;
+    if (*p == '"') {
+        const char *q = scan_plain(p + 1, c->end);
+        if (q < c->end && *q == '"') {
+            *s = p + 1;
+            *n = (size_t)(q - p - 1);
+            c->p = q + 1;
+            return J_OK;
+        }
+    }
     const char *q = weir_jscan_string(&c->lx, p, c->end, &esc);
     if (!q) return J_SYNTAX;
     c->p = q;
@@ -225,9 +254,10 @@ static int int_token(jctx *c, int64_t *out)
     }
     const char *d = p;
     uint64_t v = 0;
-    while (p < end && (unsigned)(*p - '0') <= 9 && p - d < 19) v = v * 10 + (uint64_t)(*p++ - '0');
-    bool simple = p > d && (p >= end || ((unsigned)(*p - '0') > 9 && *p != '.' && *p != 'e' &&
-                                         *p != 'E')) &&
+    while (p < end && (unsigned)(*p - '0') <= 9 && p - d < 19)
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    bool simple = p > d &&
+                  (p >= end || ((unsigned)(*p - '0') > 9 && *p != '.' && *p != 'e' && *p != 'E')) &&
                   !(*d == '0' && p - d > 1);
     if (simple) {
         if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX) {
@@ -244,10 +274,12 @@ static int int_token(jctx *c, int64_t *out)
     if (kind == WEIR_JNUM_INT && c->lx.leading_zeros) {
         /* leading zeros allowed: reparse without them */
         const char *s = c->p + neg;
-        while (s < q - 1 && *s == '0') s++;
+        while (s < q - 1 && *s == '0')
+            s++;
         if (q - s <= 18) {
             int64_t x = 0;
-            for (; s < q; s++) x = x * 10 + (*s - '0');
+            for (; s < q; s++)
+                x = x * 10 + (*s - '0');
             *out = neg ? -x : x;
             c->p = q;
             return J_OK;
@@ -323,21 +355,49 @@ static int double_token(jctx *c, double *out)
 static bool special_double(const char *s, size_t n, double *out)
 {
 #define IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, n) == 0)
-    if (IS("NaN")) *out = NAN;
-    else if (IS("+INF") || IS("+Infinity") || IS("Infinity")) *out = INFINITY;
-    else if (IS("-INF") || IS("-Infinity")) *out = -INFINITY;
-    else return false;
+    if (IS("NaN"))
+        *out = NAN;
+    else if (IS("+INF") || IS("+Infinity") || IS("Infinity"))
+        *out = INFINITY;
+    else if (IS("-INF") || IS("-Infinity"))
+        *out = -INFINITY;
+    else
+        return false;
 #undef IS
     return true;
+}
+
+/* First quote, backslash or control character in [p, end). */
+static inline const char *scan_plain(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i vq = _mm_set1_epi8('"'), vb = _mm_set1_epi8('\\'), v1f = _mm_set1_epi8(0x1f);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vb));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(x, v1f), v1f));
+        int bits = _mm_movemask_epi8(m);
+        if (bits) return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+#endif
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+        p++;
+    return p;
 }
 
 static int conv_string(jctx *c, weir_vec *v)
 {
     const char *p = c->p;
     if (*p == '"') {
-        /* Fast path: scan to the closing quote; copy raw bytes when there is no escape. */
+        const char *q = scan_plain(p + 1, c->end);
+        if (q < c->end && *q == '"') {
+            c->p = q + 1;
+            return weir_fmt_push_str(v, p + 1, (size_t)(q - p - 1)) ? J_NOMEM : J_OK;
+        }
+        /* escapes (or control characters when allowed): validate, then decode */
         bool esc;
-        const char *q = weir_jscan_string(&c->lx, p, c->end, &esc);
+        q = weir_jscan_string(&c->lx, p, c->end, &esc);
         if (!q) return J_SYNTAX;
         c->p = q;
         if (!esc) return weir_fmt_push_str(v, p + 1, (size_t)(q - p - 2)) ? J_NOMEM : J_OK;
@@ -413,7 +473,8 @@ static int conv_value(jctx *c, jplan *pl, weir_vec *v)
             if (pl->id == WEIR_T_FLOAT && fabs(d) < INFINITY && !isnan(d)) {
                 /* Float.parseFloat rounds the text directly */
                 char buf[64];
-                size_t n = (size_t)(c->p - p) < sizeof(buf) - 1 ? (size_t)(c->p - p) : sizeof(buf) - 1;
+                size_t n =
+                    (size_t)(c->p - p) < sizeof(buf) - 1 ? (size_t)(c->p - p) : sizeof(buf) - 1;
                 memcpy(buf, p, n);
                 buf[n] = 0;
                 float f = strtof(buf, NULL);
@@ -481,7 +542,7 @@ static int conv_value(jctx *c, jplan *pl, weir_vec *v)
         int32_t days;
         if (c->date_fmt) {
             int64_t us;
-            if (!weir_dtfmt_parse(c->date_fmt, s, n, weir_tz_get("UTC", NULL), &us)) return J_CONV;
+            if (!weir_dtfmt_parse(c->date_fmt, s, n, weir_fmt_utc(), &us)) return J_CONV;
             days = (int32_t)weir_floor_div(us, WEIR_US_PER_DAY);
         } else if (!weir_parse_date(s, n, &days)) {
             /* Spark 1.5 stored dates as day counts in strings */
@@ -621,8 +682,10 @@ static int conv_value(jctx *c, jplan *pl, weir_vec *v)
                 c->p = ws(c, q + 1);
                 st = conv_value(c, pl->elem, vv);
                 if (st >= J_SYNTAX) return st;
-                if (st == J_CONV) status = J_CONV;
-                else if (st > status) status = st;
+                if (st == J_CONV)
+                    status = J_CONV;
+                else if (st > status)
+                    status = st;
                 q = ws(c, c->p);
                 if (q >= c->end) return J_SYNTAX;
                 if (*q == ',') {
@@ -671,9 +734,18 @@ static int conv_struct(jctx *c, jplan *pl, weir_vec *const *outs, int32_t row)
         if (q == '"' && g >= 0) {
             const jfield *f = &pl->fields[g];
             const char *ks = p + 1;
-            if (f->plain && end - ks > f->nlen && ks[f->nlen] == '"' &&
-                memcmp(ks, f->name, (size_t)f->nlen) == 0)
+            if (f->nlen < 16 && end - ks >= 16) {
+                /* compare name + closing quote with two masked 8-byte loads */
+                uint64_t w0, w1;
+                memcpy(&w0, ks, 8);
+                memcpy(&w1, ks + 8, 8);
+                if (((w0 & f->m8[0]) ^ f->k8[0]) == 0 && ((w1 & f->m8[1]) ^ f->k8[1]) == 0 &&
+                    f->plain)
+                    fi = g, p = ks + f->nlen + 1;
+            } else if (f->plain && end - ks > f->nlen && ks[f->nlen] == '"' &&
+                       memcmp(ks, f->name, (size_t)f->nlen) == 0) {
                 fi = g, p = ks + f->nlen + 1;
+            }
         }
         if (fi < 0) {
             const char *ks, *ke;
@@ -717,7 +789,36 @@ static int conv_struct(jctx *c, jplan *pl, weir_vec *const *outs, int32_t row)
                 nseen++;
             }
             c->p = p;
-            int st = conv_value(c, f->conv, v);
+            int st;
+            weir_type_id tid = f->conv->id;
+            char ch0 = p < end ? *p : 0;
+            /* inline fast paths for the commonest shapes; everything else in conv_value */
+            if (tid == WEIR_T_STRING && ch0 == '"') {
+                const char *qe = scan_plain(p + 1, end);
+                if (qe < end && *qe == '"') {
+                    if (weir_fmt_push_str(v, p + 1, (size_t)(qe - p - 1))) return J_NOMEM;
+                    c->p = qe + 1;
+                    st = J_OK;
+                } else {
+                    st = conv_value(c, f->conv, v);
+                }
+            } else if ((tid == WEIR_T_INT || tid == WEIR_T_BIGINT) &&
+                       (ch0 == '-' || (unsigned)(ch0 - '0') <= 9)) {
+                int64_t x;
+                st = int_token(c, &x);
+                if (st == J_OK) {
+                    if (tid == WEIR_T_BIGINT) {
+                        if (weir_fmt_push_fixed(v, &x, 8)) return J_NOMEM;
+                    } else if (x < INT32_MIN || x > INT32_MAX) {
+                        st = J_CONV;
+                    } else {
+                        int32_t y = (int32_t)x;
+                        if (weir_fmt_push_fixed(v, &y, 4)) return J_NOMEM;
+                    }
+                }
+            } else {
+                st = conv_value(c, f->conv, v);
+            }
             if (st >= J_SYNTAX) return st;
             if (st == J_CONV) {
                 weir_fmt_vec_truncate(v, row);
@@ -727,6 +828,8 @@ static int conv_struct(jctx *c, jplan *pl, weir_vec *const *outs, int32_t row)
                 status = J_PARTIAL;
             }
             p = c->p;
+        } else if (p < end && *p == '"' && (c->p = scan_plain(p + 1, end)) < end && *c->p == '"') {
+            p = c->p + 1; /* a plain string skipped without the general validator */
         } else {
             p = weir_jskip_value(&c->lx, p, end, 0);
             if (!p) return J_SYNTAX;
@@ -756,11 +859,13 @@ done:
     return status;
 }
 
-/* ---- records ----------------------------------------------------------------------------------- */
+/* ---- records -----------------------------------------------------------------------------------
+ */
 
 static void truncate_all(weir_vec *const *cols, int ncols, int32_t row)
 {
-    for (int i = 0; i < ncols; i++) weir_fmt_vec_truncate(cols[i], row);
+    for (int i = 0; i < ncols; i++)
+        weir_fmt_vec_truncate(cols[i], row);
 }
 
 /* Handles a malformed record per the parse mode. `partial` rows (n of them, from row on)
@@ -896,7 +1001,8 @@ const char *weir_fmt_next_line(const char *pos, const char *end, const char *sep
     }
     if (cr_is_sep) {
         const char *q = pos;
-        while (q < end && *q != '\n' && *q != '\r') q++;
+        while (q < end && *q != '\n' && *q != '\r')
+            q++;
         *e = q;
         if (q >= end) return end;
         if (*q == '\r' && q + 1 < end && q[1] == '\n') return q + 2;
@@ -931,8 +1037,8 @@ static int json_next(weir_reader *r, weir_arena *a, weir_batch **out, weir_error
     } else {
         while (n < WEIR_BATCH_ROWS && r->pos < r->in_end) {
             const char *s, *e;
-            const char *next =
-                weir_fmt_next_line(r->pos, r->in_end, jr->line_sep, jr->line_sep_len, false, &s, &e);
+            const char *next = weir_fmt_next_line(r->pos, r->in_end, jr->line_sep, jr->line_sep_len,
+                                                  false, &s, &e);
             int32_t k;
             int rc = json_record(r, s, (size_t)(e - s), true, b->cols, &k, err);
             if (rc != WEIR_OK) return rc;
@@ -960,12 +1066,14 @@ int weir_fmt_json_check(const weir_kv *opts, int nopts, weir_error *err)
     int rc = weir_jlex_from_opts(&lx, opts, nopts, err);
     if (rc) return rc;
     bool b;
-    static const char *const bools[] = {"multiLine", "primitivesAsString", "prefersDecimal",
-                                        "dropFieldIfAllNull", "ignoreNullFields", "inferTimestamp"};
+    static const char *const bools[] = {"multiLine",        "primitivesAsString",
+                                        "prefersDecimal",   "dropFieldIfAllNull",
+                                        "ignoreNullFields", "inferTimestamp"};
     for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
         if ((rc = weir_fmt_opt_bool(opts, nopts, bools[i], false, &b, err))) return rc;
     const char *ls = weir_opt_get(opts, nopts, "lineSep");
-    if (ls && !*ls) return weir_err(err, WEIR_EARG, "requirement failed: 'lineSep' cannot be an empty string");
+    if (ls && !*ls)
+        return weir_err(err, WEIR_EARG, "requirement failed: 'lineSep' cannot be an empty string");
     const char *keys[] = {"timestampFormat", "dateFormat"};
     for (int i = 0; i < 2; i++) {
         const char *f = weir_opt_get(opts, nopts, keys[i]);
@@ -994,8 +1102,10 @@ static int json_open(weir_reader *r, weir_error *err)
     jr->c.tsc.hour = INT64_MIN;
     const char *tf = weir_opt_get(r->opts, r->nopts, "timestampFormat");
     const char *df = weir_opt_get(r->opts, r->nopts, "dateFormat");
-    if (tf && !(jr->c.ts_fmt = weir_dtfmt_compile(tf, err))) return err->code ? err->code : WEIR_EARG;
-    if (df && !(jr->c.date_fmt = weir_dtfmt_compile(df, err))) return err->code ? err->code : WEIR_EARG;
+    if (tf && !(jr->c.ts_fmt = weir_dtfmt_compile(tf, err)))
+        return err->code ? err->code : WEIR_EARG;
+    if (df && !(jr->c.date_fmt = weir_dtfmt_compile(df, err)))
+        return err->code ? err->code : WEIR_EARG;
     jr->str_hint = WEIR_ARENA_NEWN(&r->arena, int64_t, r->ncols ? r->ncols : 1);
     if (!jr->str_hint) return weir_err_nomem(err);
     err->code = 0;

@@ -13,8 +13,7 @@
 #include "exec/show.h"
 #include "formats/fmt_internal.h"
 
-static void write_value(const weir_vec *v, int32_t row, const weir_json_wopts *o,
-                        weir_strbuf *out);
+static void write_value(const weir_vec *v, int32_t row, const weir_json_wopts *o, weir_strbuf *out);
 
 static void write_string(const char *s, size_t n, weir_strbuf *out)
 {
@@ -36,8 +35,10 @@ static void write_struct_fields(const weir_type *t, weir_vec *const *cols, int32
         first = false;
         write_string(t->fields[i].name, strlen(t->fields[i].name), out);
         weir_sb_putc(out, ':');
-        if (isnull) weir_sb_puts(out, "null");
-        else write_value(c, row, o, out);
+        if (isnull)
+            weir_sb_puts(out, "null");
+        else
+            write_value(c, row, o, out);
     }
     weir_sb_putc(out, '}');
 }
@@ -73,7 +74,9 @@ static void write_value(const weir_vec *v, int32_t row, const weir_json_wopts *o
     }
     char buf[96];
     switch (v->type->id) {
-    case WEIR_T_BOOLEAN: weir_sb_puts(out, WEIR_VEC_DATA(v, uint8_t)[row] ? "true" : "false"); break;
+    case WEIR_T_BOOLEAN:
+        weir_sb_puts(out, WEIR_VEC_DATA(v, uint8_t)[row] ? "true" : "false");
+        break;
     case WEIR_T_TINYINT: weir_sb_printf(out, "%d", WEIR_VEC_DATA(v, int8_t)[row]); break;
     case WEIR_T_SMALLINT: weir_sb_printf(out, "%d", WEIR_VEC_DATA(v, int16_t)[row]); break;
     case WEIR_T_INT: weir_sb_printf(out, "%d", WEIR_VEC_DATA(v, int32_t)[row]); break;
@@ -83,15 +86,19 @@ static void write_value(const weir_vec *v, int32_t row, const weir_json_wopts *o
     case WEIR_T_FLOAT: {
         float f = WEIR_VEC_DATA(v, float)[row];
         weir_format_float(f, buf);
-        if (isfinite(f)) weir_sb_puts(out, buf);
-        else weir_sb_printf(out, "\"%s\"", buf);
+        if (isfinite(f))
+            weir_sb_puts(out, buf);
+        else
+            weir_sb_printf(out, "\"%s\"", buf);
         break;
     }
     case WEIR_T_DOUBLE: {
         double d = WEIR_VEC_DATA(v, double)[row];
         weir_format_double(d, buf);
-        if (isfinite(d)) weir_sb_puts(out, buf);
-        else weir_sb_printf(out, "\"%s\"", buf);
+        if (isfinite(d))
+            weir_sb_puts(out, buf);
+        else
+            weir_sb_printf(out, "\"%s\"", buf);
         break;
     }
     case WEIR_T_DECIMAL: {
@@ -119,9 +126,10 @@ static void write_value(const weir_vec *v, int32_t row, const weir_json_wopts *o
         int32_t days = WEIR_VEC_DATA(v, int32_t)[row];
         int n;
         if (o->date_fmt)
-            n = weir_dtfmt_format(o->date_fmt, (int64_t)days * WEIR_US_PER_DAY,
-                                  weir_tz_get("UTC", NULL), buf, sizeof(buf));
-        else n = weir_format_date(days, buf);
+            n = weir_dtfmt_format(o->date_fmt, (int64_t)days * WEIR_US_PER_DAY, weir_fmt_utc(), buf,
+                                  sizeof(buf));
+        else
+            n = weir_format_date(days, buf);
         write_string(buf, (size_t)n, out);
         break;
     }
@@ -162,8 +170,7 @@ static void write_value(const weir_vec *v, int32_t row, const weir_json_wopts *o
     }
 }
 
-void weir_json_write_row(const weir_vec *v, int32_t row, const weir_json_wopts *o,
-                         weir_strbuf *out)
+void weir_json_write_row(const weir_vec *v, int32_t row, const weir_json_wopts *o, weir_strbuf *out)
 {
     weir_json_wopts d = {0};
     if (!o) {
@@ -232,7 +239,8 @@ void weir_fmt_json_wclose(weir_writer *w)
     if (jw->date) weir_dtfmt_free(jw->date);
 }
 
-/* ---- schema_of_json / get_json_object ---------------------------------------------------------- */
+/* ---- schema_of_json / get_json_object ----------------------------------------------------------
+ */
 
 static void type_ddl(const weir_type *t, weir_strbuf *out)
 {
@@ -280,8 +288,8 @@ static void type_ddl(const weir_type *t, weir_strbuf *out)
     }
 }
 
-int weir_json_schema_of(const char *json, size_t len, const weir_kv *opts, int nopts,
-                        weir_arena *a, const char **ddl, weir_error *err)
+int weir_json_schema_of(const char *json, size_t len, const weir_kv *opts, int nopts, weir_arena *a,
+                        const char **ddl, weir_error *err)
 {
     const weir_type *t;
     int rc = weir_jinfer_value(json, len, opts, nopts, a, &t, err);

@@ -20,7 +20,8 @@ static int text_check(const weir_kv *opts, int nopts, weir_error *err)
     int rc = weir_fmt_opt_bool(opts, nopts, "wholetext", false, &b, err);
     if (rc) return rc;
     const char *ls = weir_opt_get(opts, nopts, "lineSep");
-    if (ls && !*ls) return weir_err(err, WEIR_EARG, "requirement failed: 'lineSep' cannot be an empty string");
+    if (ls && !*ls)
+        return weir_err(err, WEIR_EARG, "requirement failed: 'lineSep' cannot be an empty string");
     return WEIR_OK;
 }
 

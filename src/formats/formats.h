@@ -111,9 +111,8 @@ int weir_reader_next(weir_reader *r, weir_arena *a, weir_batch **out, weir_error
  * appended: 1, or 0 for a blank record or a dropped malformed one (DROPMALFORMED). For
  * JSON, an array of objects at the root gives one row per element when
  * allow_array_as_rows, else it is malformed (from_json). */
-int weir_reader_parse_record(weir_reader *r, const char *rec, size_t len,
-                             bool allow_array_as_rows, weir_vec *const *cols, int32_t *nrows,
-                             weir_error *err);
+int weir_reader_parse_record(weir_reader *r, const char *rec, size_t len, bool allow_array_as_rows,
+                             weir_vec *const *cols, int32_t *nrows, weir_error *err);
 /* Number of output columns and the parse mode in effect. */
 int weir_reader_ncols(const weir_reader *r);
 weir_parse_mode weir_reader_mode(const weir_reader *r);
@@ -144,8 +143,8 @@ void weir_json_write_batch_row(const weir_batch *b, const weir_type *schema, int
  * when header=true, written by weir_writer_begin; quoting as Spark: only when needed),
  * text (the single STRING column). */
 typedef struct weir_writer weir_writer;
-int weir_writer_open(const weir_format *f, const weir_type *schema, const weir_kv *opts,
-                     int nopts, const weir_tz *tz, weir_writer **out, weir_error *err);
+int weir_writer_open(const weir_format *f, const weir_type *schema, const weir_kv *opts, int nopts,
+                     const weir_tz *tz, weir_writer **out, weir_error *err);
 /* Starts a new file (CSV: appends the header line when header=true). */
 void weir_writer_begin(weir_writer *w, weir_strbuf *out);
 /* Appends one line ("\n"-terminated, or lineSep) per row of b. */
@@ -157,8 +156,8 @@ void weir_writer_close(weir_writer *w);
 /* schema_of_json: infers the type of one JSON document; returns Spark's DDL text, e.g.
  * "STRUCT<a: BIGINT, b: ARRAY<STRING>>", in arena a. Fails (WEIR_ERUNTIME) on malformed
  * JSON with Spark's message. */
-int weir_json_schema_of(const char *json, size_t len, const weir_kv *opts, int nopts,
-                        weir_arena *a, const char **ddl, weir_error *err);
+int weir_json_schema_of(const char *json, size_t len, const weir_kv *opts, int nopts, weir_arena *a,
+                        const char **ddl, weir_error *err);
 
 /* get_json_object: a compiled JsonPath ($, .name, ['name'], [n], [*], .*, ['*']). */
 typedef struct weir_json_path weir_json_path;
@@ -166,7 +165,7 @@ typedef struct weir_json_path weir_json_path;
 weir_json_path *weir_json_path_compile(const char *path, size_t len, weir_arena *a);
 /* Evaluates the path over one JSON text; false (NULL result) when nothing matched or the
  * JSON is malformed. The result is appended to out (out is reset first). */
-bool weir_json_path_eval(const weir_json_path *p, const char *json, size_t len,
-                         weir_arena *scratch, weir_strbuf *out);
+bool weir_json_path_eval(const weir_json_path *p, const char *json, size_t len, weir_arena *scratch,
+                         weir_strbuf *out);
 
 #endif

@@ -390,8 +390,9 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
     case WEIR_LIT_DECIMAL: {
         __int128 u = 0;
         int scale = 0, digits = 0;
-        bool point = false, leading = true;
-        for (const char *p = l->text; *p; p++) {
+        bool point = false, leading = true, neg = l->text[0] == '-';
+        const char *ex = strpbrk(l->text, "eE");
+        for (const char *p = l->text; *p && p != ex; p++) {
             if (*p == '.') { point = true; continue; }
             if (!isdigit((unsigned char)*p)) continue;
             if (point) scale++;
@@ -404,6 +405,17 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
                                    "the valid range for decimal.", l->text);
             u = u * 10 + (*p - '0');
         }
+        if (ex) {
+            /* 1.5E3BD: shift the scale by the exponent (a negative scale becomes digits) */
+            int e10 = atoi(ex + 1);
+            scale -= e10;
+            while (scale < 0) {
+                u *= 10;
+                scale++;
+                digits += u != 0;
+            }
+        }
+        if (neg) u = -u;
         int prec = digits ? digits : 1;
         if (prec < scale) prec = scale;
         v.type = weir_type_decimal(b->a, prec, scale);

@@ -159,14 +159,15 @@ static void test_read_many_batches(void **state)
 {
     weir_strbuf sb = WEIR_STRBUF_INIT;
     for (int i = 0; i < 5000; i++)
-        weir_sb_printf(&sb, "{\"emp_id\":%d,\"emp_name\":\"name_%d\",\"timestamp\":\"2016-03-20 "
-                            "12:20:00\",\"time\":\"2016-03-20 12:20:00\"}\n",
+        weir_sb_printf(&sb,
+                       "{\"emp_id\":%d,\"emp_name\":\"name_%d\",\"timestamp\":\"2016-03-20 "
+                       "12:20:00\",\"time\":\"2016-03-20 12:20:00\"}\n",
                        i, i);
     weir_error err = {0};
     weir_reader *r;
-    assert_int_equal(weir_reader_open(weir_format_lookup("JSON"), emp_schema(), NULL, NULL, 0,
-                                      SEOUL, &r, &err),
-                     0);
+    assert_int_equal(
+        weir_reader_open(weir_format_lookup("JSON"), emp_schema(), NULL, NULL, 0, SEOUL, &r, &err),
+        0);
     weir_reader_set_input(r, sb.p, sb.len);
     weir_batch *b;
     int total = 0, batches = 0;
@@ -174,7 +175,8 @@ static void test_read_many_batches(void **state)
         assert_int_equal(weir_reader_next(r, &A, &b, &err), 0);
         if (!b) break;
         assert_true(b->nrows <= WEIR_BATCH_ROWS);
-        for (int32_t i = 0; i < b->nrows; i++) assert_int_equal(I32(b->cols[0], i), total + i);
+        for (int32_t i = 0; i < b->nrows; i++)
+            assert_int_equal(I32(b->cols[0], i), total + i);
         char want[32];
         snprintf(want, sizeof(want), "name_%d", total + b->nrows - 1);
         assert_str(b->cols[1], b->nrows - 1, want);
@@ -191,8 +193,8 @@ static void test_read_many_batches(void **state)
 
 static void test_read_conversions(void **state)
 {
-    const weir_type *s = st(7, "i", WEIR_TYPE_INT, "l", WEIR_TYPE_BIGINT, "d", WEIR_TYPE_DOUBLE, "s",
-                            WEIR_TYPE_STRING, "b", WEIR_TYPE_BOOLEAN, "t", WEIR_TYPE_TIMESTAMP,
+    const weir_type *s = st(7, "i", WEIR_TYPE_INT, "l", WEIR_TYPE_BIGINT, "d", WEIR_TYPE_DOUBLE,
+                            "s", WEIR_TYPE_STRING, "b", WEIR_TYPE_BOOLEAN, "t", WEIR_TYPE_TIMESTAMP,
                             "_corrupt_record", WEIR_TYPE_STRING);
     const char *data =
         /* 0: all fine */
@@ -287,8 +289,9 @@ static void test_read_unicode(void **state)
     assert_str(b->cols[0], 0, "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ / \n\t");
     assert_str(b->cols[0], 1, "lone ?!");
     assert_str(b->cols[0], 2, "single 'quoted'");
-    assert_str(b->cols[0], 3, "r\xc3\xa9"
-                              "el");
+    assert_str(b->cols[0], 3,
+               "r\xc3\xa9"
+               "el");
 }
 
 static void test_read_nested(void **state)
@@ -301,9 +304,10 @@ static void test_read_nested(void **state)
                        "\"a\":[{\"k\":\"v1\"},null,{\"z\":0}]}\n"
                        "{\"s\":{\"x\":\"bad\",\"y\":[4]},\"m\":{},\"a\":[]}\n"
                        "{\"s\":{\"y\":[1,\"x\"]},\"a\":{\"k\":\"v\"}}\n"
-                       "{\"s\":null}\n";
+                       "{\"s\":null,\"m\":{\"a\":1,\"b\":\"x\"}}\n"
+                       "{\"s\":{\"y\":[7,8]},\"m\":{\"c\":2}}\n";
     weir_batch *b = read_ok(s, NULL, NULL, 0, data);
-    assert_int_equal(b->nrows, 4);
+    assert_int_equal(b->nrows, 5);
     weir_vec *S = b->cols[0], *M = b->cols[1], *Ar = b->cols[2];
     weir_vec *X = S->child[0], *Y = S->child[1];
     assert_false(isnull(S, 0));
@@ -333,6 +337,15 @@ static void test_read_nested(void **state)
     assert_true(isnull(Y, 2));
     assert_true(isnull(Ar, 2));
     assert_true(isnull(S, 3));
+    assert_true(isnull(M, 3)); /* a bad map value voids the map */
+    /* the failed values left nothing behind in the element vectors */
+    assert_int_equal(Y->offsets[5] - Y->offsets[4], 2);
+    assert_int_equal(I32(Y->child[0], Y->offsets[4]), 7);
+    assert_int_equal(Y->child[0]->len, Y->offsets[5]);
+    assert_int_equal(M->offsets[5] - M->offsets[4], 1);
+    assert_str(M->child[0], M->offsets[4], "c");
+    assert_int_equal(M->child[0]->len, M->offsets[5]);
+    assert_int_equal(M->child[1]->len, M->offsets[5]);
 }
 
 /* ---- reader: parse modes (FailureSafeParser) ---------------------------------------------- */
@@ -345,8 +358,8 @@ static const char *modes_data = "{\"a\":1,\"b\":\"x\"}\n"
 
 static void test_mode_permissive(void **state)
 {
-    const weir_type *s = st(3, "a", WEIR_TYPE_INT, "b", WEIR_TYPE_STRING, "_corrupt_record",
-                            WEIR_TYPE_STRING);
+    const weir_type *s =
+        st(3, "a", WEIR_TYPE_INT, "b", WEIR_TYPE_STRING, "_corrupt_record", WEIR_TYPE_STRING);
     weir_batch *b = read_ok(s, NULL, NULL, 0, modes_data);
     assert_int_equal(b->nrows, 5);
     assert_int_equal(I32(b->cols[0], 0), 1);
@@ -381,8 +394,8 @@ static void test_mode_permissive(void **state)
 
 static void test_mode_dropmalformed(void **state)
 {
-    const weir_type *s = st(3, "a", WEIR_TYPE_INT, "b", WEIR_TYPE_STRING, "_corrupt_record",
-                            WEIR_TYPE_STRING);
+    const weir_type *s =
+        st(3, "a", WEIR_TYPE_INT, "b", WEIR_TYPE_STRING, "_corrupt_record", WEIR_TYPE_STRING);
     weir_kv o[] = {{"mode", "dropMalformed"}};
     weir_batch *b = read_ok(s, NULL, o, 1, modes_data);
     assert_int_equal(b->nrows, 2);
@@ -405,8 +418,8 @@ static void test_mode_failfast(void **state)
                         "process malformed records as null result, try setting the option 'mode' "
                         "as 'PERMISSIVE'. ");
     /* a partial row shows its parsed values and the record in the corrupt column */
-    const weir_type *s2 = st(3, "a", WEIR_TYPE_INT, "b", WEIR_TYPE_STRING, "_corrupt_record",
-                             WEIR_TYPE_STRING);
+    const weir_type *s2 =
+        st(3, "a", WEIR_TYPE_INT, "b", WEIR_TYPE_STRING, "_corrupt_record", WEIR_TYPE_STRING);
     rc = read_all(s2, NULL, o, 1, UTC, "{\"a\":\"three\",\"b\":\"y\"}\n", &b, &err);
     assert_int_equal(rc, WEIR_ERUNTIME);
     assert_non_null(strstr(err.msg, "record parsing: [null,y,{\"a\":\"three\",\"b\":\"y\"}].\n"));
@@ -416,11 +429,12 @@ static void test_projection(void **state)
 {
     /* only emp_name and time are wanted: emp_id's bad value does not make the record bad */
     bool want[] = {false, true, false, true, true};
-    const weir_type *s = st(5, "emp_id", WEIR_TYPE_INT, "emp_name", WEIR_TYPE_STRING, "timestamp",
-                            WEIR_TYPE_TIMESTAMP, "time", WEIR_TYPE_STRING, "_corrupt_record",
-                            WEIR_TYPE_STRING);
-    const char *data = "{\"emp_id\":\"x\",\"emp_name\":\"n\",\"timestamp\":{\"deep\":[1]},\"time\":\"t\"}\n"
-                       "{\"emp_id\":1,\"emp_name\":\"m\",\"timestamp\":[1,}\n";
+    const weir_type *s =
+        st(5, "emp_id", WEIR_TYPE_INT, "emp_name", WEIR_TYPE_STRING, "timestamp",
+           WEIR_TYPE_TIMESTAMP, "time", WEIR_TYPE_STRING, "_corrupt_record", WEIR_TYPE_STRING);
+    const char *data =
+        "{\"emp_id\":\"x\",\"emp_name\":\"n\",\"timestamp\":{\"deep\":[1]},\"time\":\"t\"}\n"
+        "{\"emp_id\":1,\"emp_name\":\"m\",\"timestamp\":[1,}\n";
     weir_batch *b = read_ok(s, want, NULL, 0, data);
     assert_int_equal(b->ncols, 3);
     assert_int_equal(b->nrows, 2);
@@ -492,8 +506,8 @@ static const char *infer(const char *data, const weir_kv *o, int n)
 {
     const weir_type *t;
     weir_error err = {0};
-    int rc = weir_format_infer_buffer(weir_format_lookup("json"), data, strlen(data), o, n, UTC,
-                                      &A, &t, &err);
+    int rc = weir_format_infer_buffer(weir_format_lookup("json"), data, strlen(data), o, n, UTC, &A,
+                                      &t, &err);
     if (rc) return weir_arena_sprintf(&A, "error: %s", err.msg);
     return tsql(t);
 }
@@ -595,7 +609,8 @@ static void test_write(void **state)
     weir_sb_free(&sb);
 }
 
-/* ---- get_json_object / schema_of_json ----------------------------------------------------------- */
+/* ---- get_json_object / schema_of_json -----------------------------------------------------------
+ */
 
 static const char *gjo(const char *json, const char *path)
 {
@@ -638,13 +653,15 @@ static void test_schema_of_json(void **state)
     weir_error err = {0};
     const char *j = "{\"a\":1,\"b\":[{\"c\":\"x\",\"d e\":null}],\"f\":1.5}";
     assert_int_equal(weir_json_schema_of(j, strlen(j), NULL, 0, &A, &ddl, &err), 0);
-    assert_string_equal(ddl, "STRUCT<a: BIGINT, b: ARRAY<STRUCT<c: STRING, `d e`: STRING>>, f: DOUBLE>");
+    assert_string_equal(ddl,
+                        "STRUCT<a: BIGINT, b: ARRAY<STRUCT<c: STRING, `d e`: STRING>>, f: DOUBLE>");
     assert_int_equal(weir_json_schema_of("[1.5]", 5, NULL, 0, &A, &ddl, &err), 0);
     assert_string_equal(ddl, "ARRAY<DOUBLE>");
     assert_int_equal(weir_json_schema_of("{\"a\":", 5, NULL, 0, &A, &ddl, &err), WEIR_ERUNTIME);
 }
 
-/* ---- SQL functions through bind + exec ------------------------------------------------------------ */
+/* ---- SQL functions through bind + exec
+ * ------------------------------------------------------------ */
 
 static const weir_func *fn(const char *name)
 {
@@ -681,7 +698,8 @@ static weir_expr *call(const char *name, int n, ...)
     e->args = WEIR_ARENA_NEWN(&A, weir_expr *, n);
     va_list ap;
     va_start(ap, n);
-    for (int i = 0; i < n; i++) e->args[i] = va_arg(ap, weir_expr *);
+    for (int i = 0; i < n; i++)
+        e->args[i] = va_arg(ap, weir_expr *);
     va_end(ap);
     return e;
 }
@@ -690,8 +708,10 @@ static weir_vec *svec(int n, const char *const *s)
 {
     weir_vec *v = weir_vec_new(&A, WEIR_TYPE_STRING, n);
     for (int i = 0; i < n; i++) {
-        if (s[i]) weir_vec_append_str(v, s[i], (int32_t)strlen(s[i]));
-        else weir_vec_append_null(v);
+        if (s[i])
+            weir_vec_append_str(v, s[i], (int32_t)strlen(s[i]));
+        else
+            weir_vec_append_null(v);
     }
     return v;
 }
@@ -713,7 +733,11 @@ static void test_from_json(void **state)
                         lit_s("emp_id INT, emp_name STRING, timestamp TIMESTAMP, time STRING"));
     const char *in[] = {"{\"emp_id\":3,\"emp_name\":\"name_3\",\"timestamp\":\"2016-03-20 "
                         "12:20:00\",\"time\":\"2016-03-20 12:20:00\"}",
-                        NULL, "{\"emp_id\":", "", "[{\"emp_id\":1}]", "{\"emp_id\":\"x\",\"time\":\"t\"}"};
+                        NULL,
+                        "{\"emp_id\":",
+                        "",
+                        "[{\"emp_id\":1}]",
+                        "{\"emp_id\":\"x\",\"time\":\"t\"}"};
     weir_vec *args[] = {svec(6, in)};
     weir_vec *out;
     assert_int_equal(run(e, args, 6, &out, &err), 0);
@@ -722,13 +746,13 @@ static void test_from_json(void **state)
     assert_int_equal(I32(out->child[0], 0), 3);
     assert_str(out->child[1], 0, "name_3");
     assert_int_equal(I64(out->child[2], 0), INT64_C(1458444000) * 1000000);
-    assert_true(isnull(out, 1));               /* NULL input -> NULL */
-    assert_false(isnull(out, 2));              /* malformed -> a struct of NULLs */
+    assert_true(isnull(out, 1));  /* NULL input -> NULL */
+    assert_false(isnull(out, 2)); /* malformed -> a struct of NULLs */
     assert_true(isnull(out->child[0], 2));
-    assert_true(isnull(out, 3));               /* blank -> NULL */
-    assert_false(isnull(out, 4));              /* array for a struct schema: malformed */
+    assert_true(isnull(out, 3));  /* blank -> NULL */
+    assert_false(isnull(out, 4)); /* array for a struct schema: malformed */
     assert_true(isnull(out->child[0], 4));
-    assert_true(isnull(out->child[0], 5));     /* partial result */
+    assert_true(isnull(out->child[0], 5)); /* partial result */
     assert_str(out->child[3], 5, "t");
     assert_string_equal(e->fn->pretty(&A, e), "from_json(c0)");
 
@@ -767,7 +791,8 @@ static void test_to_json_and_friends(void **state)
 {
     weir_error err = {0};
     /* to_json(from_json(x)) round trip */
-    weir_expr *fj = call("from_json", 2, col(0, WEIR_TYPE_STRING), lit_s("a INT, b STRING, t TIMESTAMP"));
+    weir_expr *fj =
+        call("from_json", 2, col(0, WEIR_TYPE_STRING), lit_s("a INT, b STRING, t TIMESTAMP"));
     const char *in[] = {"{\"b\":\"x\",\"a\":1,\"t\":\"2016-03-20 12:20:00\"}", "{}", NULL};
     weir_vec *args[] = {svec(3, in)};
     weir_vec *st_out;
@@ -808,7 +833,8 @@ static void test_to_json_and_friends(void **state)
     assert_non_null(strstr(err.msg, "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT]"));
 }
 
-/* ---- file listing ------------------------------------------------------------------------------------ */
+/* ---- file listing
+ * ------------------------------------------------------------------------------------ */
 
 static void test_list_files(void **state)
 {
@@ -849,7 +875,8 @@ static void test_list_files(void **state)
     snprintf(pat, sizeof(pat), "%s/*.json", dir);
     assert_int_equal(weir_list_files(pat, &A, &files, &n, &err), 0);
     const weir_type *t;
-    assert_int_equal(weir_format_infer(weir_format_lookup("json"), files, n, NULL, 0, UTC, &A, &t, &err), 0);
+    assert_int_equal(
+        weir_format_infer(weir_format_lookup("json"), files, n, NULL, 0, UTC, &A, &t, &err), 0);
     assert_string_equal(tsql(t), "struct<>");
     for (int i = 0; i < 5; i++) {
         char p[256];

@@ -942,6 +942,10 @@ static void test_from_items(void **state)
     QUERY("SELECT * FROM stream AS s", "(select * from (table stream as s))");
     QUERY("SELECT * FROM window", "(select * from (table window))");
     QUERY("SELECT * FROM `from`", "(select * from (table from))");
+    QUERY("SELECT * FROM STREAM stream", "(select * from (stream stream))");
+    QUERY("SELECT date.time FROM timestamp date JOIN key value ON date.k = value.k",
+          "(select date.time from (join inner (table timestamp as date) (table key as value) "
+          "on (= date.k value.k)))");
     QUERY("SELECT c FROM t LATERAL VIEW explode(arr) x AS c",
           "(select c from (table t) lateral explode(arr) x as c)");
     QUERY("SELECT k, v FROM t LATERAL VIEW OUTER explode(m) x AS k, v WHERE k > 1",
@@ -1587,6 +1591,9 @@ static void test_syntax_errors(void **state)
     check_error("SELECT `abc", WEIR_EPARSE, SYNTAX("'`'"), 1, 7);
     check_error("SELECT a $ b", WEIR_EPARSE, SYNTAX("'$'"), 1, 9);
     check_error("SELECT '한글', x y z", WEIR_EPARSE,
+                "[PARSE_SYNTAX_ERROR] Syntax error at or near 'z': extra input 'z'.", 1, 17);
+    /* positions count UTF-16 units: an emoji counts 2, as in Spark */
+    check_error("SELECT '\xf0\x9f\x98\x80', x y z", WEIR_EPARSE,
                 "[PARSE_SYNTAX_ERROR] Syntax error at or near 'z': extra input 'z'.", 1, 17);
     check_error("SELECT FROM t", WEIR_EPARSE, SYNTAX("'FROM'"), 1, 7);
     check_error("SELECT * FROM WHERE", WEIR_EPARSE, SYNTAX("'WHERE'"), 1, 14);
