@@ -127,8 +127,17 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("peak RSS: %.1f MB (input mapped: %.1f MB)\n", (double)ru.ru_maxrss / 1024.0,
-           (double)len / 1e6);
+    /* The mapped input counts in RSS; RssAnon is what the reader itself holds. */
+    long anon_kb = -1;
+    FILE *sf = fopen("/proc/self/status", "r");
+    if (sf) {
+        char line[256];
+        while (fgets(line, sizeof(line), sf))
+            if (sscanf(line, "RssAnon: %ld kB", &anon_kb) == 1) break;
+        fclose(sf);
+    }
+    printf("peak RSS: %.1f MB (of which the mapped input: %.1f MB); anonymous RSS now: %.1f MB\n",
+           (double)ru.ru_maxrss / 1024.0, (double)len / 1e6, (double)anon_kb / 1024.0);
     munmap(data, len);
     close(fd);
     weir_arena_free(&sa);
