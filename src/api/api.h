@@ -26,6 +26,7 @@ struct weir_stmt {
     weir_db *db;
     weir_arena arena;      /* AST, plan, result batches of utility statements */
     weir_ast_stmt *ast;
+    const char *text;      /* the statement's SQL */
     const weir_type *schema; /* result schema (STRUCT) or NULL when no result */
     const char **names;
     char **type_names;

@@ -197,7 +197,7 @@ static void view_remove(weir_db *db, weir_view *v)
 
 static weir_bind_env bind_env(weir_stmt *st)
 {
-    weir_bind_env env = {&st->arena, &st->db->confv, view_lookup, st->db, NULL};
+    weir_bind_env env = {&st->arena, &st->db->confv, view_lookup, st->db, st->text};
     return env;
 }
 
@@ -258,6 +258,7 @@ static int view_from_stmt(weir_stmt *st, const char *text, weir_view **out)
     }
     weir_ast_stmt *s = stmts[0];
     v->name = weir_arena_strdup(&v->arena, s->name);
+    v->sql = weir_arena_strdup(&v->arena, text);
     if (s->kind == WEIR_STMT_CREATE_VIEW_USING) {
         v->kind = WEIR_VIEW_SOURCE;
         v->format = s->format;
@@ -457,6 +458,7 @@ static const char *lp_name(const weir_lplan *p)
     case WEIR_LP_JOIN: return "HashJoin";
     case WEIR_LP_GENERATE: return "Generate";
     case WEIR_LP_EMPTY: return "OneRowRelation";
+    case WEIR_LP_WINDOW: return "Expand(window)";
     }
     return "?";
 }
@@ -566,6 +568,7 @@ int weir_prepare_at(weir_db *db, const char *sql, int first_line, int first_pos,
     st->db = db;
     weir_arena_init(&st->arena, 32 * 1024);
     char *text = weir_arena_strndup(&st->arena, sql, len);
+    st->text = text;
     weir_ast_stmt **stmts = NULL;
     int n = 0;
     int rc = text ? weir_sql_parse(&st->arena, text, &stmts, &n, &db->err) : weir_err_nomem(&db->err);

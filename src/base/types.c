@@ -167,6 +167,19 @@ static void tb_puts(tbuf *b, const char *s)
     b->len += l;
 }
 
+static bool needs_quotes(const char *name)
+{
+    bool all_digits = true;
+    if (!*name) return true;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) return true;
+        if (c < '0' || c > '9') all_digits = false;
+    }
+    return all_digits;
+}
+
 static void type_render(tbuf *b, const weir_type *t, bool sql)
 {
     static const char *const lower[] = {
@@ -203,9 +216,12 @@ static void type_render(tbuf *b, const weir_type *t, bool sql)
         tb_puts(b, sql ? "STRUCT<" : "struct<");
         for (int i = 0; i < t->nfields; i++) {
             if (i) tb_puts(b, sql ? ", " : ",");
-            if (sql) tb_puts(b, "`");
+            /* Spark quotes a field name only when it needs it (quoteIfNeeded) */
+            bool q = sql && needs_quotes(t->fields[i].name);
+            if (q) tb_puts(b, "`");
             tb_puts(b, t->fields[i].name);
-            tb_puts(b, sql ? "`: " : ":");
+            if (q) tb_puts(b, "`");
+            tb_puts(b, sql ? ": " : ":");
             type_render(b, t->fields[i].type, sql);
         }
         tb_puts(b, ">");

@@ -60,6 +60,7 @@ int weir_op_expand_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, 
 int weir_op_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_sort_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_join_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *l, weir_op *r, weir_op **out);
+int weir_op_window_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_generate_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 
 /* Shared helpers (op_common.c). */

@@ -56,6 +56,12 @@ typedef struct B {
     weir_error *err;
     cte_frame *ctes;
     int depth;
+    /* time window of the SELECT being bound: the source text of its window() call and the
+     * scope column that holds its value */
+    const char *sql; /* text the AST spans being bound point into */
+    const char *win_text;
+    int win_col;
+    const weir_type *win_type;
 } B;
 
 typedef struct bexpr_flags {
@@ -67,6 +73,8 @@ typedef struct bexpr_flags {
 } bexpr_flags;
 
 static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out);
+static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_order_item *order,
+                             int norder, weir_lplan **out);
 static int bind_expr(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags *fl,
                      weir_expr **out);
 
@@ -534,9 +542,34 @@ static int make_call(B *b, const char *name, weir_expr **args, int nargs,
     return WEIR_OK;
 }
 
+static const char *ast_text(B *b, const weir_ast_expr *e)
+{
+    const char *sql = b->sql;
+    if (!sql || e->start < 0 || e->end <= e->start || (size_t)e->end > strlen(sql)) return NULL;
+    return weir_arena_strndup(b->a, sql + e->start, (size_t)(e->end - e->start));
+}
+
 static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags *fl,
                      weir_expr **out)
 {
+    if (strcasecmp(ast->name, "window") == 0) {
+        const char *text = ast_text(b, ast);
+        if (!b->win_text)
+            return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
+                               "[UNSUPPORTED_FEATURE] window() is only supported in the SELECT "
+                               "list, GROUP BY and HAVING of a query with a FROM clause.");
+        if (text && strcmp(text, b->win_text) != 0)
+            return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
+                               "Multiple time/session window expressions would result in a "
+                               "cartesian product of rows, therefore they are currently not "
+                               "supported.");
+        weir_expr *c = col_ref(b, b->win_col, b->win_type, "window");
+        if (!c) return NOMEM(b);
+        c->line = ast->line;
+        c->pos = ast->pos;
+        *out = c;
+        return WEIR_OK;
+    }
     const weir_func *fn = weir_func_lookup(ast->name);
     if (!fn)
         return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
@@ -1180,11 +1213,14 @@ static int bind_table(B *b, const weir_ast_from *f, weir_lplan **out)
                            "[RECURSIVE_VIEW] Recursive view %s detected.", quote_ident(b, name));
     if (v->kind == WEIR_VIEW_SOURCE) return bind_source(b, v, f, out);
     cte_frame *saved = b->ctes;
+    const char *saved_sql = b->sql;
     b->ctes = NULL; /* a view does not see the CTEs of the query that uses it */
+    b->sql = v->sql;
     b->depth++;
     int rc = bind_query(b, v->query, out);
     b->depth--;
     b->ctes = saved;
+    b->sql = saved_sql;
     if (rc == WEIR_OK && v->ncol_names)
         rc = rename_columns(b, *out, v->col_names, v->ncol_names, f->line, f->pos, out);
     return rc;
@@ -1616,8 +1652,140 @@ static int plan_generate(B *b, weir_lplan *child, weir_expr *call, bool outer, w
     return WEIR_OK;
 }
 
+static const weir_ast_expr *find_window(const weir_ast_expr *e)
+{
+    if (!e) return NULL;
+    if (e->kind == WEIR_AST_FUNC && e->name && strcasecmp(e->name, "window") == 0) return e;
+    for (int i = 0; i < e->nargs; i++) {
+        const weir_ast_expr *w = find_window(e->args[i]);
+        if (w) return w;
+    }
+    for (int i = 0; i < e->ncase; i++) {
+        const weir_ast_expr *w = find_window(e->case_when[i]);
+        if (!w) w = find_window(e->case_then[i]);
+        if (w) return w;
+    }
+    return find_window(e->case_else);
+}
+
+/* A window duration: an interval literal or a string such as '10 minutes'. */
+static int window_duration(B *b, const weir_ast_expr *a, const char *what, int64_t *us)
+{
+    scope empty = {0};
+    bexpr_flags fl = {.where = "window"};
+    weir_expr *e;
+    int rc = bind_expr(b, &empty, a, &fl, &e);
+    if (rc != WEIR_OK) return rc;
+    if (e->kind == WEIR_EX_LITERAL && !e->lit.is_null) {
+        if (e->type->id == WEIR_T_INTERVAL) {
+            *us = e->lit.u.i;
+            return WEIR_OK;
+        }
+        if (e->type->id == WEIR_T_STRING &&
+            weir_parse_interval(e->lit.u.s.p, (size_t)e->lit.u.s.len, us))
+            return WEIR_OK;
+    }
+    return weir_err_at(b->err, WEIR_EANALYSIS, a->line, a->pos,
+                       "[DATATYPE_MISMATCH] The %s of window() must be an interval literal or a "
+                       "string like '10 minutes', but got %s.", what, expr_name(b, e));
+}
+
+/* Spark's TimeWindowing: window(time, length[, slide[, start]]) becomes a WINDOW node that
+ * emits each row once per window containing it, with the window as a new column. */
+static int plan_window(B *b, const weir_ast_expr *w, weir_lplan **p, scope *s)
+{
+    if (w->nargs < 2 || w->nargs > 4)
+        return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
+                           "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `window` requires [2, 4] "
+                           "parameters but the actual number is %d.", w->nargs);
+    bexpr_flags fl = {.where = "window"};
+    weir_expr *t;
+    int rc = bind_expr(b, s, w->args[0], &fl, &t);
+    if (rc != WEIR_OK) return rc;
+    if (t->type->id == WEIR_T_STRING || t->type->id == WEIR_T_DATE) {
+        if (!(t = weir_expr_cast(b->a, t, WEIR_TYPE_TIMESTAMP))) return NOMEM(b);
+    } else if (t->type->id != WEIR_T_TIMESTAMP) {
+        char tb[128];
+        return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
+                           "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"window\" "
+                           "due to data type mismatch: The first parameter requires the "
+                           "(\"TIMESTAMP\" or \"TIMESTAMP_NTZ\") type, however \"%s\" has the "
+                           "type \"%s\".", expr_name(b, t), weir_type_sql(t->type, tb, sizeof tb));
+    }
+    int64_t len, slide, start = 0;
+    if ((rc = window_duration(b, w->args[1], "windowDuration", &len)) != WEIR_OK) return rc;
+    slide = len;
+    if (w->nargs > 2 && (rc = window_duration(b, w->args[2], "slideDuration", &slide)) != WEIR_OK)
+        return rc;
+    if (w->nargs > 3 && (rc = window_duration(b, w->args[3], "startTime", &start)) != WEIR_OK)
+        return rc;
+    if (len <= 0)
+        return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
+                           "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] The window duration (%lld) must "
+                           "be greater than 0.", (long long)len);
+    if (slide <= 0)
+        return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
+                           "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] The slide duration (%lld) must "
+                           "be greater than 0.", (long long)slide);
+    if (slide > len)
+        return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
+                           "[DATATYPE_MISMATCH.PARAMETER_CONSTRAINT_VIOLATION] The slide duration "
+                           "(%lld) must be less than or equal to the windowDuration (%lld).",
+                           (long long)slide, (long long)len);
+    if (start <= -slide || start >= slide)
+        return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
+                           "[DATATYPE_MISMATCH.PARAMETER_CONSTRAINT_VIOLATION] The absolute value "
+                           "of start time (%lld) must be less than the slideDuration (%lld).",
+                           (long long)start, (long long)slide);
+    weir_field wf[2] = {{"start", WEIR_TYPE_TIMESTAMP, true}, {"end", WEIR_TYPE_TIMESTAMP, true}};
+    const weir_type *wt = weir_type_struct(b->a, wf, 2);
+    weir_lplan *n = lp_new(b, WEIR_LP_WINDOW, 1);
+    if (!wt || !n) return NOMEM(b);
+    n->children[0] = *p;
+    n->win_time = t;
+    n->win_len = len;
+    n->win_slide = slide;
+    n->win_start = start;
+    int nc = (*p)->schema->nfields;
+    const char **names = WEIR_ARENA_NEWN(b->a, const char *, nc + 1);
+    const weir_type **types = WEIR_ARENA_NEWN(b->a, const weir_type *, nc + 1);
+    scol *cols = WEIR_ARENA_NEWN(b->a, scol, s->n + 1);
+    if (!names || !types || !cols) return NOMEM(b);
+    for (int i = 0; i < nc; i++) {
+        names[i] = (*p)->schema->fields[i].name;
+        types[i] = (*p)->schema->fields[i].type;
+    }
+    names[nc] = "window";
+    types[nc] = wt;
+    if (!(n->schema = schema_of(b, names, types, NULL, nc + 1))) return NOMEM(b);
+    memcpy(cols, s->cols, sizeof(scol) * (size_t)s->n);
+    cols[s->n] = (scol){NULL, "window", wt, NULL, true};
+    s->cols = cols;
+    s->n++;
+    b->win_text = ast_text(b, w);
+    if (!b->win_text) b->win_text = "";
+    b->win_col = s->n - 1;
+    b->win_type = wt;
+    *p = n;
+    return WEIR_OK;
+}
+
 static int bind_select(B *b, const weir_ast_select *sel, const weir_ast_order_item *order,
                        int norder, weir_lplan **out)
+{
+    const char *saved_win = b->win_text;
+    int saved_col = b->win_col;
+    const weir_type *saved_type = b->win_type;
+    b->win_text = NULL;
+    int rc = bind_select_inner(b, sel, order, norder, out);
+    b->win_text = saved_win;
+    b->win_col = saved_col;
+    b->win_type = saved_type;
+    return rc;
+}
+
+static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_order_item *order,
+                             int norder, weir_lplan **out)
 {
     int rc;
     weir_lplan *p;
@@ -1670,6 +1838,14 @@ static int bind_select(B *b, const weir_ast_select *sel, const weir_ast_order_it
         f->cond = c;
         f->schema = p->schema;
         p = f;
+    }
+    /* window(): planned once, before the select list that refers to it */
+    {
+        const weir_ast_expr *w = NULL;
+        for (int i = 0; i < sel->nitems && !w; i++) w = find_window(sel->items[i].expr);
+        for (int i = 0; i < sel->ngroup_by && !w; i++) w = find_window(sel->group_by[i]);
+        if (!w) w = find_window(sel->having);
+        if (w && sel->from && (rc = plan_window(b, w, &p, &s)) != WEIR_OK) return rc;
     }
     /* Select list, stars expanded. */
     int cap = sel->nitems + s.n + 4, n = 0;
@@ -2194,6 +2370,6 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
 int weir_bind_query(const weir_bind_env *env, const weir_ast_query *q, weir_lplan **out,
                     weir_error *err)
 {
-    B b = {env, env->arena, err, NULL, 0};
+    B b = {env, env->arena, err, NULL, 0, env->sql, NULL, 0, NULL};
     return bind_query(&b, q, out);
 }

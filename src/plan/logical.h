@@ -28,6 +28,7 @@ typedef enum weir_lplan_kind {
     WEIR_LP_JOIN,     /* join_type, equi keys (lkeys[i] = rkeys[i]), residual condition */
     WEIR_LP_GENERATE, /* child columns + generated columns */
     WEIR_LP_EMPTY,    /* one row, no columns (SELECT without FROM) */
+    WEIR_LP_WINDOW,   /* child columns + `window` STRUCT<start, end>: one row per window */
 } weir_lplan_kind;
 
 typedef struct weir_sort_key {
@@ -94,6 +95,10 @@ struct weir_lplan {
     weir_expr **lkeys, **rkeys; /* over the left input / the right input respectively */
     int nkeys_eq;
     bool *null_safe; /* per equi key: <=> */
+
+    /* WINDOW: window(win_time, length, slide, start), all in microseconds */
+    weir_expr *win_time;
+    int64_t win_len, win_slide, win_start;
 
     /* GENERATE */
     weir_gen_kind gen;
