@@ -583,13 +583,19 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
                                "[NESTED_AGGREGATE_FUNCTION] It is not allowed to use an aggregate "
                                "function in the argument of another aggregate function. Please use "
                                "the inner aggregate function in a sub-query.");
-        if (!fl->allow_agg)
+        if (!fl->allow_agg) {
+            const char *txt = ast_text(b, ast);
+            if (fl->where && strcmp(fl->where, "WHERE") == 0)
+                return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
+                                   "[INVALID_WHERE_CONDITION] The WHERE condition contains invalid "
+                                   "expressions: %s.\nRewrite the query to avoid window functions, "
+                                   "aggregate functions, and generator functions in the WHERE "
+                                   "clause.", txt ? txt : ast->name);
             return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
-                               "[INVALID_WHERE_CONDITION] The WHERE condition \"%.*s\" contains "
-                               "invalid expressions: %s.\nRewrite the query to avoid window "
-                               "functions, aggregate functions, and generator functions in the "
-                               "WHERE clause.",
-                               0, "", ast->name);
+                               "[UNSUPPORTED_EXPR_FOR_OPERATOR] Aggregate function %s is not "
+                               "allowed in %s.", txt ? txt : ast->name,
+                               fl->where ? fl->where : "this clause");
+        }
     }
     if (fn->kind == WEIR_FN_GENERATOR && !fl->allow_gen)
         return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
@@ -680,6 +686,7 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
             if (rc != WEIR_OK) return rc;
         }
     }
+    fl->any_agg |= sub.any_agg;
     if (count_star) {
         weir_value one = {.type = WEIR_TYPE_INT, .is_null = false, .u.i = 1};
         if (!(args[0] = weir_expr_literal(b->a, &one))) return NOMEM(b);
