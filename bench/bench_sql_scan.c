@@ -100,8 +100,8 @@ int main(int argc, char **argv)
         double t0 = now_s(), c0 = cpu_s();
         if (run(db, queries[q], &out)) return 1;
         double wall = now_s() - t0, cpu = cpu_s() - c0;
-        printf("%-66s rows=%ld out=%ld wall=%.3fs cpu=%.3fs  %.2f M rows/s per core\n",
-               queries[q], rows, out, wall, cpu, (double)rows / cpu / 1e6);
+        printf("%-66s rows=%ld out=%ld wall=%.3fs cpu=%.3fs  %.2f M rows/s per core\n", queries[q],
+               rows, out, wall, cpu, (double)rows / cpu / 1e6);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

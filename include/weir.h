@@ -21,8 +21,8 @@ extern "C" {
 #ifndef ARROW_C_DATA_INTERFACE
 #define ARROW_C_DATA_INTERFACE
 #define ARROW_FLAG_DICTIONARY_ORDERED 1
-#define ARROW_FLAG_NULLABLE 2
-#define ARROW_FLAG_MAP_KEYS_SORTED 4
+#define ARROW_FLAG_NULLABLE           2
+#define ARROW_FLAG_MAP_KEYS_SORTED    4
 struct ArrowSchema {
     const char *format;
     const char *name;
@@ -51,7 +51,7 @@ struct ArrowArray {
 /* ---- result codes ------------------------------------------------------------------- */
 #define WEIR_OK 0
 /* 1..7: errors, see weir_errcode() (parse, analysis, runtime, io, nomem, unsupported, arg) */
-#define WEIR_ROW 100  /* weir_step produced a batch */
+#define WEIR_ROW  100 /* weir_step produced a batch */
 #define WEIR_DONE 101 /* weir_step: no more batches */
 
 typedef struct weir_db weir_db;     /* a session: settings, views, streaming queries */
@@ -104,8 +104,7 @@ void weir_finalize(weir_stmt *stmt);
 
 /* Runs every statement of a script; for each statement with a result, its show() text
  * (20 rows, truncate 20) is passed to cb (which may be NULL). Stops at the first error. */
-int weir_exec(weir_db *db, const char *sql, void (*cb)(void *user, const char *text),
-              void *user);
+int weir_exec(weir_db *db, const char *sql, void (*cb)(void *user, const char *text), void *user);
 
 /* Session settings (SET key = value). value NULL resets to the default. */
 int weir_set(weir_db *db, const char *key, const char *value);

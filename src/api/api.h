@@ -18,21 +18,21 @@ typedef struct weir_conf_entry {
 struct weir_db {
     weir_conf_entry *conf; /* explicitly set keys */
     weir_view *views;
-    weir_conf_view confv;  /* parsed settings used by planning and execution */
+    weir_conf_view confv; /* parsed settings used by planning and execution */
     weir_error err;
 };
 
 struct weir_stmt {
     weir_db *db;
-    weir_arena arena;      /* AST, plan, result batches of utility statements */
+    weir_arena arena; /* AST, plan, result batches of utility statements */
     weir_ast_stmt *ast;
-    const char *text;      /* the statement's SQL */
+    const char *text;        /* the statement's SQL */
     const weir_type *schema; /* result schema (STRUCT) or NULL when no result */
     const char **names;
     char **type_names;
-    weir_lplan *plan;      /* queries */
-    weir_op *root;         /* built at first step */
-    weir_batch *rows;      /* utility results (SHOW, SET key, DESCRIBE, EXPLAIN) */
+    weir_lplan *plan; /* queries */
+    weir_op *root;    /* built at first step */
+    weir_batch *rows; /* utility results (SHOW, SET key, DESCRIBE, EXPLAIN) */
     bool rows_done;
     bool executed;
     weir_exec_ctx ctx;

@@ -41,7 +41,8 @@ static int export_vec(weir_arena *ar, const weir_vec *v, int64_t len, struct Arr
         valid = weir_arena_alloc(ar, nb ? nb : 1);
         if (!valid) return WEIR_ENOMEM;
         memcpy(valid, v->valid, nb);
-        for (int64_t i = 0; i < len; i++) nulls += !weir_bit_get(valid, i);
+        for (int64_t i = 0; i < len; i++)
+            nulls += !weir_bit_get(valid, i);
     }
     out->null_count = nulls;
     const void **bufs = weir_arena_calloc(ar, sizeof(void *) * 3);
@@ -86,10 +87,12 @@ static int export_vec(weir_arena *ar, const weir_vec *v, int64_t len, struct Arr
             bufs[1] = offs;
             out->n_buffers = 2;
             clen = v->offsets[len];
-        } else out->n_buffers = 1;
+        } else
+            out->n_buffers = 1;
         int nkids = t->id == WEIR_T_STRUCT ? v->nchild : 1;
         out->n_children = nkids;
-        out->children = weir_arena_calloc(ar, sizeof(struct ArrowArray *) * (size_t)(nkids ? nkids : 1));
+        out->children =
+            weir_arena_calloc(ar, sizeof(struct ArrowArray *) * (size_t)(nkids ? nkids : 1));
         if (!out->children) return WEIR_ENOMEM;
         if (t->id == WEIR_T_MAP) {
             /* entries: struct<key, value> */
@@ -104,7 +107,8 @@ static int export_vec(weir_arena *ar, const weir_vec *v, int64_t len, struct Arr
             if (!ent->buffers || !ent->children) return WEIR_ENOMEM;
             for (int k = 0; k < 2; k++) {
                 ent->children[k] = weir_arena_calloc(ar, sizeof(struct ArrowArray));
-                if (!ent->children[k] || export_vec(ar, v->child[k], clen, ent->children[k]) != WEIR_OK)
+                if (!ent->children[k] ||
+                    export_vec(ar, v->child[k], clen, ent->children[k]) != WEIR_OK)
                     return WEIR_ENOMEM;
             }
             out->children[0] = ent;
@@ -137,7 +141,8 @@ int weir_arrow_export_batch(const weir_batch *b, const weir_type *schema, struct
     out->n_buffers = 1;
     out->n_children = b->ncols;
     out->buffers = weir_arena_calloc(ar, sizeof(void *));
-    out->children = weir_arena_calloc(ar, sizeof(struct ArrowArray *) * (size_t)(b->ncols ? b->ncols : 1));
+    out->children =
+        weir_arena_calloc(ar, sizeof(struct ArrowArray *) * (size_t)(b->ncols ? b->ncols : 1));
     if (!out->buffers || !out->children) goto fail;
     for (int c = 0; c < b->ncols; c++) {
         out->children[c] = weir_arena_calloc(ar, sizeof(struct ArrowArray));
@@ -199,13 +204,16 @@ static int export_type(weir_arena *ar, const char *name, const weir_type *t, boo
     }
     out->format = fmt;
     if (!out->name || !out->format) return WEIR_ENOMEM;
-    int nk = t->id == WEIR_T_STRUCT ? t->nfields : (t->id == WEIR_T_ARRAY || t->id == WEIR_T_MAP) ? 1 : 0;
+    int nk = t->id == WEIR_T_STRUCT                           ? t->nfields
+             : (t->id == WEIR_T_ARRAY || t->id == WEIR_T_MAP) ? 1
+                                                              : 0;
     if (!nk) return WEIR_OK;
     out->n_children = nk;
     out->children = weir_arena_calloc(ar, sizeof(struct ArrowSchema *) * (size_t)nk);
     if (!out->children) return WEIR_ENOMEM;
     for (int k = 0; k < nk; k++)
-        if (!(out->children[k] = weir_arena_calloc(ar, sizeof(struct ArrowSchema)))) return WEIR_ENOMEM;
+        if (!(out->children[k] = weir_arena_calloc(ar, sizeof(struct ArrowSchema))))
+            return WEIR_ENOMEM;
     if (t->id == WEIR_T_STRUCT) {
         for (int k = 0; k < nk; k++)
             if (export_type(ar, t->fields[k].name, t->fields[k].type, t->fields[k].nullable,

@@ -54,7 +54,8 @@ static int conf_apply(weir_db *db, const char *key, const char *value, weir_erro
             return weir_err(err, WEIR_EARG,
                             "[INVALID_CONF_VALUE.TIME_ZONE] The value '%s' in the config "
                             "\"spark.sql.session.timeZone\" is invalid. Cannot resolve the given "
-                            "timezone.", value);
+                            "timezone.",
+                            value);
         db->confv.tz = tz;
     } else if (strcmp(key, "spark.sql.ansi.enabled") == 0) {
         db->confv.ansi = value && strcasecmp(value, "true") == 0;
@@ -67,7 +68,8 @@ static int conf_apply(weir_db *db, const char *key, const char *value, weir_erro
             return weir_err(err, WEIR_EARG,
                             "[INVALID_CONF_VALUE] The value '%s' in the config "
                             "\"spark.sql.shuffle.partitions\" is invalid. The shuffle partition "
-                            "number must be positive.", value);
+                            "number must be positive.",
+                            value);
     }
     return WEIR_OK;
 }
@@ -105,7 +107,8 @@ int weir_set(weir_db *db, const char *key, const char *value)
     e->value = v;
     /* append to keep SET listings in the order keys were set */
     weir_conf_entry **pp = &db->conf;
-    while (*pp) pp = &(*pp)->next;
+    while (*pp)
+        pp = &(*pp)->next;
     *pp = e;
     return WEIR_OK;
 }
@@ -202,13 +205,14 @@ static weir_bind_env bind_env(weir_stmt *st)
 }
 
 /* Result schema + one prebuilt batch of string columns (utility statements). */
-static int utility_result(weir_stmt *st, const char *const *names, int ncols, const char *const *cells,
-                          int nrows)
+static int utility_result(weir_stmt *st, const char *const *names, int ncols,
+                          const char *const *cells, int nrows)
 {
     weir_arena *a = &st->arena;
     weir_field *f = WEIR_ARENA_NEWN(a, weir_field, ncols);
     if (!f) return weir_err_nomem(&st->db->err);
-    for (int c = 0; c < ncols; c++) f[c] = (weir_field){names[c], WEIR_TYPE_STRING, true};
+    for (int c = 0; c < ncols; c++)
+        f[c] = (weir_field){names[c], WEIR_TYPE_STRING, true};
     st->schema = weir_type_struct(a, f, ncols);
     st->rows = st->schema ? weir_batch_for_schema(a, st->schema, nrows ? nrows : 1) : NULL;
     if (!st->rows) return weir_err_nomem(&st->db->err);
@@ -230,7 +234,8 @@ static bool is_file_format(const char *f)
 
 static bool is_known_source(const char *f)
 {
-    static const char *const known[] = {"json", "csv", "text", "socket", "rate", "kafka", "jdbc", NULL};
+    static const char *const known[] = {"json", "csv",   "text", "socket",
+                                        "rate", "kafka", "jdbc", NULL};
     for (int i = 0; known[i]; i++)
         if (strcasecmp(known[i], f) == 0) return true;
     return false;
@@ -271,7 +276,8 @@ static int view_from_stmt(weir_stmt *st, const char *text, weir_view **out)
                 return weir_err_nomem(&st->db->err);
             }
             for (int i = 0; i < s->ncolumns; i++)
-                f[i] = (weir_field){s->columns[i].name, s->columns[i].type, !s->columns[i].not_null};
+                f[i] =
+                    (weir_field){s->columns[i].name, s->columns[i].type, !s->columns[i].not_null};
             v->user_schema = weir_type_struct(&v->arena, f, s->ncolumns);
         }
     } else {
@@ -294,17 +300,20 @@ static int exec_create_view(weir_stmt *st, const char *text)
                            "[TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create the temporary view "
                            "`%s` because it already exists.\nChoose a different name, drop or "
                            "replace the existing view, or add the IF NOT EXISTS clause to "
-                           "tolerate pre-existing views.", s->name);
+                           "tolerate pre-existing views.",
+                           s->name);
     if (s->kind == WEIR_STMT_CREATE_VIEW_USING) {
         if (!is_known_source(s->format))
-            return weir_err_at(&db->err, WEIR_EANALYSIS, s->line, s->pos,
-                               "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please "
-                               "find packages at `https://spark.apache.org/third-party-projects.html`.",
-                               s->format);
-        if (s->ncolumns && is_fixed_schema(s->format) && strcasecmp(s->format, "text") != 0)
+            return weir_err_at(
+                &db->err, WEIR_EANALYSIS, s->line, s->pos,
+                "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please "
+                "find packages at `https://spark.apache.org/third-party-projects.html`.",
+                s->format);
+        if (s->ncolumns && is_fixed_schema(s->format))
             return weir_err_at(&db->err, WEIR_EANALYSIS, s->line, s->pos,
                                "[UNSUPPORTED_FEATURE] The %s source does not support a "
-                               "user-specified schema.", s->format);
+                               "user-specified schema.",
+                               s->format);
     }
     weir_view *v = NULL;
     int rc = view_from_stmt(st, text, &v);
@@ -324,7 +333,8 @@ static int exec_create_view(weir_stmt *st, const char *text)
         weir_ast_expr star = {.kind = WEIR_AST_STAR, .line = s->line, .pos = s->pos};
         item.expr = &star;
         weir_ast_select sel = {.items = &item, .nitems = 1, .from = &from};
-        weir_ast_query q = {.kind = WEIR_QUERY_SELECT, .select = &sel, .line = s->line, .pos = s->pos};
+        weir_ast_query q = {
+            .kind = WEIR_QUERY_SELECT, .select = &sel, .line = s->line, .pos = s->pos};
         weir_bind_env env = bind_env(st);
         weir_lplan *plan;
         /* A file view that is only ever read as a stream may point at a directory that is
@@ -372,7 +382,8 @@ static int exec_set(weir_stmt *st)
         return utility_result(st, names, 2, cells, 1);
     }
     int n = 0;
-    for (weir_conf_entry *e = db->conf; e; e = e->next) n++;
+    for (weir_conf_entry *e = db->conf; e; e = e->next)
+        n++;
     const char **cells = WEIR_ARENA_NEWN(&st->arena, const char *, 2 * n + 2);
     if (!cells) return weir_err_nomem(&db->err);
     int r = 0;
@@ -387,12 +398,14 @@ static int exec_show_tables(weir_stmt *st)
 {
     static const char *const names[3] = {"namespace", "tableName", "isTemporary"};
     int n = 0;
-    for (weir_view *v = st->db->views; v; v = v->next) n++;
+    for (weir_view *v = st->db->views; v; v = v->next)
+        n++;
     const char **names_sorted = WEIR_ARENA_NEWN(&st->arena, const char *, n + 1);
     const char **cells = WEIR_ARENA_NEWN(&st->arena, const char *, 3 * n + 3);
     if (!cells || !names_sorted) return weir_err_nomem(&st->db->err);
     int k = 0;
-    for (weir_view *v = st->db->views; v; v = v->next) names_sorted[k++] = v->name;
+    for (weir_view *v = st->db->views; v; v = v->next)
+        names_sorted[k++] = v->name;
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && strcasecmp(names_sorted[j - 1], names_sorted[j]) > 0; j--) {
             const char *t = names_sorted[j];
@@ -424,7 +437,8 @@ static int exec_describe(weir_stmt *st)
         weir_ast_expr star = {.kind = WEIR_AST_STAR, .line = s->line, .pos = s->pos};
         weir_ast_select_item item = {.expr = &star};
         weir_ast_select sel = {.items = &item, .nitems = 1, .from = &from};
-        weir_ast_query q = {.kind = WEIR_QUERY_SELECT, .select = &sel, .line = s->line, .pos = s->pos};
+        weir_ast_query q = {
+            .kind = WEIR_QUERY_SELECT, .select = &sel, .line = s->line, .pos = s->pos};
         rc = weir_bind_query(&env, &q, &plan, &db->err);
     }
     if (rc != WEIR_OK) return rc;
@@ -435,8 +449,8 @@ static int exec_describe(weir_stmt *st)
     for (int i = 0; i < n; i++) {
         char tb[1024];
         cells[3 * i] = plan->schema->fields[i].name;
-        cells[3 * i + 1] = weir_arena_strdup(&st->arena,
-                                             weir_type_name(plan->schema->fields[i].type, tb, sizeof tb));
+        cells[3 * i + 1] = weir_arena_strdup(
+            &st->arena, weir_type_name(plan->schema->fields[i].type, tb, sizeof tb));
         cells[3 * i + 2] = NULL;
     }
     return utility_result(st, names, 3, cells, n);
@@ -483,7 +497,8 @@ void weir_lplan_explain(const weir_lplan *p, int depth, void *strbuf)
     for (int i = 0; i < p->schema->nfields; i++)
         weir_sb_printf(sb, "%s%s", i ? ", " : "", p->schema->fields[i].name);
     weir_sb_puts(sb, "]\n");
-    for (int i = 0; i < p->nchildren; i++) weir_lplan_explain(p->children[i], depth + 1, sb);
+    for (int i = 0; i < p->nchildren; i++)
+        weir_lplan_explain(p->children[i], depth + 1, sb);
 }
 
 static int exec_explain(weir_stmt *st)
@@ -571,7 +586,8 @@ int weir_prepare_at(weir_db *db, const char *sql, int first_line, int first_pos,
     st->text = text;
     weir_ast_stmt **stmts = NULL;
     int n = 0;
-    int rc = text ? weir_sql_parse(&st->arena, text, &stmts, &n, &db->err) : weir_err_nomem(&db->err);
+    int rc =
+        text ? weir_sql_parse(&st->arena, text, &stmts, &n, &db->err) : weir_err_nomem(&db->err);
     if (rc == WEIR_OK && n == 0) {
         weir_finalize(st);
         return WEIR_OK; /* only white space and comments */
@@ -596,8 +612,8 @@ int weir_prepare_at(weir_db *db, const char *sql, int first_line, int first_pos,
         for (int i = 0; i < nc; i++) {
             char tb[1024];
             st->names[i] = st->schema->fields[i].name;
-            st->type_names[i] = weir_arena_strdup(&st->arena,
-                                                  weir_type_name(st->schema->fields[i].type, tb, sizeof tb));
+            st->type_names[i] = weir_arena_strdup(
+                &st->arena, weir_type_name(st->schema->fields[i].type, tb, sizeof tb));
         }
     }
     *out_stmt = st;
@@ -663,7 +679,8 @@ int weir_step(weir_stmt *st, struct ArrowArray *out)
 
 int weir_stmt_schema(weir_stmt *st, struct ArrowSchema *out)
 {
-    if (!st || !st->schema) return weir_err(st ? &st->db->err : NULL, WEIR_EARG, "statement has no result");
+    if (!st || !st->schema)
+        return weir_err(st ? &st->db->err : NULL, WEIR_EARG, "statement has no result");
     return weir_arrow_export_schema(st->schema, out);
 }
 
@@ -679,7 +696,8 @@ static int stmt_collect(weir_stmt *st, weir_batch **all)
         if (rc != WEIR_OK) return rc;
         if (!b) break;
         for (int c = 0; c < nc; c++) {
-            int r = b->cols[c] ? weir_vec_append_range(acc->cols[c], b->cols[c], 0, b->nrows) : WEIR_OK;
+            int r =
+                b->cols[c] ? weir_vec_append_range(acc->cols[c], b->cols[c], 0, b->nrows) : WEIR_OK;
             if (r != WEIR_OK) return weir_err_nomem(&st->db->err);
         }
         acc->nrows += b->nrows;
@@ -721,8 +739,10 @@ int weir_stmt_rows_text(weir_stmt *st, char **out_text)
             if (c) weir_sb_putc(&sb, '\t');
             weir_value v;
             weir_vec_get(all->cols[c], r, &v);
-            if (v.is_null) weir_sb_puts(&sb, "NULL");
-            else weir_value_to_text(&v, st->db->confv.tz, WEIR_TEXT_SHOW, &sb);
+            if (v.is_null)
+                weir_sb_puts(&sb, "NULL");
+            else
+                weir_value_to_text(&v, st->db->confv.tz, WEIR_TEXT_SHOW, &sb);
         }
         weir_sb_putc(&sb, '\n');
     }
@@ -760,12 +780,14 @@ int weir_exec(weir_db *db, const char *sql, void (*cb)(void *user, const char *t
         }
         weir_finalize(st);
         if (rc != WEIR_OK) return rc;
-        for (const unsigned char *q = (const unsigned char *)p; q < (const unsigned char *)tail; q++) {
+        for (const unsigned char *q = (const unsigned char *)p; q < (const unsigned char *)tail;
+             q++) {
             /* positions count UTF-16 units, as Spark's (and the lexer's) */
             if (*q == '\n') {
                 line++;
                 pos = 0;
-            } else if ((*q & 0xC0) != 0x80) pos += (*q >= 0xF0) ? 2 : 1;
+            } else if ((*q & 0xC0) != 0x80)
+                pos += (*q >= 0xF0) ? 2 : 1;
         }
         p = tail;
     }

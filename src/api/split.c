@@ -21,7 +21,8 @@ size_t weir_sql_first_statement(const char *sql)
             continue;
         }
         if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-            while (i < n && sql[i] != '\n') i++;
+            while (i < n && sql[i] != '\n')
+                i++;
             continue;
         }
         if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
@@ -34,7 +35,8 @@ size_t weir_sql_first_statement(const char *sql)
                 } else if (sql[i] == '*' && i + 1 < n && sql[i + 1] == '/') {
                     depth--;
                     i += 2;
-                } else i++;
+                } else
+                    i++;
             }
             continue;
         }

@@ -42,10 +42,9 @@ void *weir_arena_realloc(weir_arena *a, void *p, size_t old_n, size_t new_n);
 char *weir_arena_strndup(weir_arena *a, const char *s, size_t n);
 char *weir_arena_strdup(weir_arena *a, const char *s);
 /* printf into the arena. */
-char *weir_arena_sprintf(weir_arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *weir_arena_sprintf(weir_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define WEIR_ARENA_NEW(a, T) ((T *)weir_arena_calloc((a), sizeof(T)))
+#define WEIR_ARENA_NEW(a, T)     ((T *)weir_arena_calloc((a), sizeof(T)))
 #define WEIR_ARENA_NEWN(a, T, n) ((T *)weir_arena_calloc((a), sizeof(T) * (size_t)(n)))
 
 #endif

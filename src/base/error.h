@@ -16,11 +16,12 @@
 #endif
 
 typedef enum weir_status {
-    WEIR_EPARSE = 1,       /* SQL syntax error */
-    WEIR_EANALYSIS = 2,    /* name resolution, types, unsupported operation (Spark AnalysisException) */
-    WEIR_ERUNTIME = 3,     /* error while executing (e.g. FAILFAST malformed record, cast in ANSI) */
-    WEIR_EIO = 4,          /* file system / network */
-    WEIR_ENOMEM = 5,       /* out of memory */
+    WEIR_EPARSE = 1, /* SQL syntax error */
+    WEIR_EANALYSIS =
+        2,             /* name resolution, types, unsupported operation (Spark AnalysisException) */
+    WEIR_ERUNTIME = 3, /* error while executing (e.g. FAILFAST malformed record, cast in ANSI) */
+    WEIR_EIO = 4,      /* file system / network */
+    WEIR_ENOMEM = 5,   /* out of memory */
     WEIR_EUNSUPPORTED = 6, /* valid SQL that weir does not implement (yet) */
     WEIR_EARG = 7,         /* bad option or argument */
 } weir_status;
@@ -28,9 +29,9 @@ typedef enum weir_status {
 #define WEIR_ERROR_MSG_MAX 1024
 
 typedef struct weir_error {
-    int code;   /* weir_status */
-    int line;   /* 1-based line in the SQL text, 0 when unknown */
-    int pos;    /* 0-based column in that line (Spark's "pos") */
+    int code; /* weir_status */
+    int line; /* 1-based line in the SQL text, 0 when unknown */
+    int pos;  /* 0-based column in that line (Spark's "pos") */
     char msg[WEIR_ERROR_MSG_MAX];
 } weir_error;
 

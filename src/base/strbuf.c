@@ -10,7 +10,8 @@ static int sb_reserve(weir_strbuf *sb, size_t more)
     if (sb->oom) return -1;
     if (sb->len + more + 1 <= sb->cap) return 0;
     size_t ncap = sb->cap ? sb->cap * 2 : 64;
-    while (ncap < sb->len + more + 1) ncap *= 2;
+    while (ncap < sb->len + more + 1)
+        ncap *= 2;
     char *p = realloc(sb->p, ncap);
     if (!p) {
         sb->oom = 1;

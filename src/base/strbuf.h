@@ -9,13 +9,16 @@
 #include <stddef.h>
 
 typedef struct weir_strbuf {
-    char *p;     /* NUL-terminated when len > 0 or after any append */
+    char *p; /* NUL-terminated when len > 0 or after any append */
     size_t len;
     size_t cap;
-    int oom;     /* set when an allocation failed; later appends are ignored */
+    int oom; /* set when an allocation failed; later appends are ignored */
 } weir_strbuf;
 
-#define WEIR_STRBUF_INIT {0, 0, 0, 0}
+#define WEIR_STRBUF_INIT                                                                           \
+    {                                                                                              \
+        0, 0, 0, 0                                                                                 \
+    }
 
 void weir_sb_append(weir_strbuf *sb, const char *s, size_t n);
 void weir_sb_puts(weir_strbuf *sb, const char *s);

@@ -92,7 +92,8 @@ bool weir_type_equal(const weir_type *x, const weir_type *y)
     switch (x->id) {
     case WEIR_T_DECIMAL: return x->precision == y->precision && x->scale == y->scale;
     case WEIR_T_ARRAY: return weir_type_equal(x->elem, y->elem);
-    case WEIR_T_MAP: return weir_type_equal(x->elem, y->elem) && weir_type_equal(x->value, y->value);
+    case WEIR_T_MAP:
+        return weir_type_equal(x->elem, y->elem) && weir_type_equal(x->value, y->value);
     case WEIR_T_STRUCT:
         if (x->nfields != y->nfields) return false;
         for (int i = 0; i < x->nfields; i++) {
@@ -173,7 +174,8 @@ static bool needs_quotes(const char *name)
     if (!*name) return true;
     for (const char *p = name; *p; p++) {
         char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
         if (!ok) return true;
         if (c < '0' || c > '9') all_digits = false;
     }
@@ -182,18 +184,32 @@ static bool needs_quotes(const char *name)
 
 static void type_render(tbuf *b, const weir_type *t, bool sql)
 {
-    static const char *const lower[] = {
-        [WEIR_T_NULL] = "void",         [WEIR_T_BOOLEAN] = "boolean", [WEIR_T_TINYINT] = "tinyint",
-        [WEIR_T_SMALLINT] = "smallint", [WEIR_T_INT] = "int",         [WEIR_T_BIGINT] = "bigint",
-        [WEIR_T_FLOAT] = "float",       [WEIR_T_DOUBLE] = "double",   [WEIR_T_STRING] = "string",
-        [WEIR_T_BINARY] = "binary",     [WEIR_T_DATE] = "date",       [WEIR_T_TIMESTAMP] = "timestamp",
-        [WEIR_T_INTERVAL] = "interval day to second"};
-    static const char *const upper[] = {
-        [WEIR_T_NULL] = "VOID",         [WEIR_T_BOOLEAN] = "BOOLEAN", [WEIR_T_TINYINT] = "TINYINT",
-        [WEIR_T_SMALLINT] = "SMALLINT", [WEIR_T_INT] = "INT",         [WEIR_T_BIGINT] = "BIGINT",
-        [WEIR_T_FLOAT] = "FLOAT",       [WEIR_T_DOUBLE] = "DOUBLE",   [WEIR_T_STRING] = "STRING",
-        [WEIR_T_BINARY] = "BINARY",     [WEIR_T_DATE] = "DATE",       [WEIR_T_TIMESTAMP] = "TIMESTAMP",
-        [WEIR_T_INTERVAL] = "INTERVAL DAY TO SECOND"};
+    static const char *const lower[] = {[WEIR_T_NULL] = "void",
+                                        [WEIR_T_BOOLEAN] = "boolean",
+                                        [WEIR_T_TINYINT] = "tinyint",
+                                        [WEIR_T_SMALLINT] = "smallint",
+                                        [WEIR_T_INT] = "int",
+                                        [WEIR_T_BIGINT] = "bigint",
+                                        [WEIR_T_FLOAT] = "float",
+                                        [WEIR_T_DOUBLE] = "double",
+                                        [WEIR_T_STRING] = "string",
+                                        [WEIR_T_BINARY] = "binary",
+                                        [WEIR_T_DATE] = "date",
+                                        [WEIR_T_TIMESTAMP] = "timestamp",
+                                        [WEIR_T_INTERVAL] = "interval day to second"};
+    static const char *const upper[] = {[WEIR_T_NULL] = "VOID",
+                                        [WEIR_T_BOOLEAN] = "BOOLEAN",
+                                        [WEIR_T_TINYINT] = "TINYINT",
+                                        [WEIR_T_SMALLINT] = "SMALLINT",
+                                        [WEIR_T_INT] = "INT",
+                                        [WEIR_T_BIGINT] = "BIGINT",
+                                        [WEIR_T_FLOAT] = "FLOAT",
+                                        [WEIR_T_DOUBLE] = "DOUBLE",
+                                        [WEIR_T_STRING] = "STRING",
+                                        [WEIR_T_BINARY] = "BINARY",
+                                        [WEIR_T_DATE] = "DATE",
+                                        [WEIR_T_TIMESTAMP] = "TIMESTAMP",
+                                        [WEIR_T_INTERVAL] = "INTERVAL DAY TO SECOND"};
     char num[64];
     switch (t->id) {
     case WEIR_T_DECIMAL:

@@ -72,19 +72,19 @@ extern const weir_type weir_type_null, weir_type_boolean, weir_type_tinyint, wei
     weir_type_int, weir_type_bigint, weir_type_float, weir_type_double, weir_type_string,
     weir_type_binary, weir_type_date, weir_type_timestamp, weir_type_interval;
 
-#define WEIR_TYPE_NULL (&weir_type_null)
-#define WEIR_TYPE_BOOLEAN (&weir_type_boolean)
-#define WEIR_TYPE_TINYINT (&weir_type_tinyint)
-#define WEIR_TYPE_SMALLINT (&weir_type_smallint)
-#define WEIR_TYPE_INT (&weir_type_int)
-#define WEIR_TYPE_BIGINT (&weir_type_bigint)
-#define WEIR_TYPE_FLOAT (&weir_type_float)
-#define WEIR_TYPE_DOUBLE (&weir_type_double)
-#define WEIR_TYPE_STRING (&weir_type_string)
-#define WEIR_TYPE_BINARY (&weir_type_binary)
-#define WEIR_TYPE_DATE (&weir_type_date)
+#define WEIR_TYPE_NULL      (&weir_type_null)
+#define WEIR_TYPE_BOOLEAN   (&weir_type_boolean)
+#define WEIR_TYPE_TINYINT   (&weir_type_tinyint)
+#define WEIR_TYPE_SMALLINT  (&weir_type_smallint)
+#define WEIR_TYPE_INT       (&weir_type_int)
+#define WEIR_TYPE_BIGINT    (&weir_type_bigint)
+#define WEIR_TYPE_FLOAT     (&weir_type_float)
+#define WEIR_TYPE_DOUBLE    (&weir_type_double)
+#define WEIR_TYPE_STRING    (&weir_type_string)
+#define WEIR_TYPE_BINARY    (&weir_type_binary)
+#define WEIR_TYPE_DATE      (&weir_type_date)
 #define WEIR_TYPE_TIMESTAMP (&weir_type_timestamp)
-#define WEIR_TYPE_INTERVAL (&weir_type_interval)
+#define WEIR_TYPE_INTERVAL  (&weir_type_interval)
 
 /* The singleton for a primitive id (NULL for STRUCT/ARRAY/MAP/DECIMAL). */
 const weir_type *weir_type_primitive(weir_type_id id);

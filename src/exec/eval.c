@@ -22,9 +22,11 @@ static int eval_logic(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int
     bool is_and = e->kind == WEIR_EX_AND;
     if (!x->valid && !y->valid && x->type->id != WEIR_T_NULL && y->type->id != WEIR_T_NULL) {
         if (is_and)
-            for (int32_t i = 0; i < n; i++) o[i] = a[i] & b[i];
+            for (int32_t i = 0; i < n; i++)
+                o[i] = a[i] & b[i];
         else
-            for (int32_t i = 0; i < n; i++) o[i] = a[i] | b[i];
+            for (int32_t i = 0; i < n; i++)
+                o[i] = a[i] | b[i];
     } else {
         if (weir_vec_make_valid(r) != WEIR_OK) return weir_err_nomem(ctx->err);
         for (int32_t i = 0; i < n; i++) {
@@ -32,13 +34,21 @@ static int eval_logic(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int
             bool yn = y->type->id == WEIR_T_NULL || weir_vec_is_null(y, i);
             bool xv = !xn && a[i], yv = !yn && b[i];
             if (is_and) {
-                if ((!xn && !xv) || (!yn && !yv)) o[i] = 0;
-                else if (xn || yn) { o[i] = 0; weir_bit_clear(r->valid, i); }
-                else o[i] = 1;
+                if ((!xn && !xv) || (!yn && !yv))
+                    o[i] = 0;
+                else if (xn || yn) {
+                    o[i] = 0;
+                    weir_bit_clear(r->valid, i);
+                } else
+                    o[i] = 1;
             } else {
-                if (xv || yv) o[i] = 1;
-                else if (xn || yn) { o[i] = 0; weir_bit_clear(r->valid, i); }
-                else o[i] = 0;
+                if (xv || yv)
+                    o[i] = 1;
+                else if (xn || yn) {
+                    o[i] = 0;
+                    weir_bit_clear(r->valid, i);
+                } else
+                    o[i] = 0;
             }
         }
     }
@@ -54,7 +64,8 @@ static int eval_case(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int3
     weir_vec **vals = WEIR_ARENA_NEWN(ctx->arena, weir_vec *, e->nargs);
     int32_t *choice = weir_arena_alloc(ctx->arena, sizeof(int32_t) * (size_t)(n ? n : 1));
     if (!vals || !choice) return weir_err_nomem(ctx->err);
-    for (int32_t i = 0; i < n; i++) choice[i] = -1;
+    for (int32_t i = 0; i < n; i++)
+        choice[i] = -1;
     int32_t undecided = n;
     for (int w = 0; w < nw && undecided; w++) {
         weir_vec *c;
@@ -70,7 +81,8 @@ static int eval_case(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int3
     }
     weir_vec *r = weir_vec_new(ctx->arena, e->type, n);
     if (!r) return weir_err_nomem(ctx->err);
-    for (int w = 0; w < nw; w++) vals[w] = NULL;
+    for (int w = 0; w < nw; w++)
+        vals[w] = NULL;
     weir_vec *els = NULL;
     for (int32_t i = 0; i < n; i++) {
         int w = choice[i];
@@ -87,7 +99,8 @@ static int eval_case(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int3
                 if (rc != WEIR_OK) return rc;
             }
             src = els;
-        } else src = NULL;
+        } else
+            src = NULL;
         int rc = (src && src->type->id != WEIR_T_NULL) ? weir_vec_append_range(r, src, i, 1)
                                                        : weir_vec_append_null(r);
         if (rc != WEIR_OK) return weir_err_nomem(ctx->err);
@@ -113,13 +126,13 @@ static int eval_field(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int
     }
     int32_t *sel = weir_arena_alloc(ctx->arena, sizeof(int32_t) * (size_t)(n ? n : 1));
     if (!sel) return weir_err_nomem(ctx->err);
-    for (int32_t i = 0; i < n; i++) sel[i] = weir_vec_is_null(s, i) ? -1 : i;
+    for (int32_t i = 0; i < n; i++)
+        sel[i] = weir_vec_is_null(s, i) ? -1 : i;
     *out = weir_vec_gather(ctx->arena, f, sel, n);
     return *out ? WEIR_OK : weir_err_nomem(ctx->err);
 }
 
-int weir_expr_eval(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int32_t n,
-                   weir_vec **out)
+int weir_expr_eval(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **in, int32_t n, weir_vec **out)
 {
     switch (e->kind) {
     case WEIR_EX_COLUMN: *out = in[e->col]; return WEIR_OK;

@@ -35,7 +35,8 @@ static int gen_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
     weir_field f[3];
     int n = 0;
     if (pos) f[n++] = (weir_field){"pos", WEIR_TYPE_INT, false};
-    if (t->id == WEIR_T_ARRAY) f[n++] = (weir_field){"col", t->elem, true};
+    if (t->id == WEIR_T_ARRAY)
+        f[n++] = (weir_field){"col", t->elem, true};
     else {
         f[n++] = (weir_field){"key", t->elem, false};
         f[n++] = (weir_field){"value", t->value, true};
@@ -44,9 +45,17 @@ static int gen_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
     return e->type ? WEIR_OK : weir_err_nomem(err);
 }
 
-#define GEN(name) {name, WEIR_FN_GENERATOR, 1, 1, NULL, gen_bind, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define GEN(name)                                                                                  \
+    {                                                                                              \
+        name, WEIR_FN_GENERATOR, 1, 1, NULL, gen_bind, NULL, NULL, NULL, NULL, NULL, NULL, NULL    \
+    }
 
 const weir_func weir_funcs_generator[] = {
-    GEN("explode"), GEN("explode_outer"), GEN("posexplode"), GEN("posexplode_outer"),
-    GEN("inline"),  GEN("inline_outer"),  {0},
+    GEN("explode"),
+    GEN("explode_outer"),
+    GEN("posexplode"),
+    GEN("posexplode_outer"),
+    GEN("inline"),
+    GEN("inline_outer"),
+    {0},
 };

@@ -17,9 +17,9 @@ extern const weir_func weir_funcs_agg[];         /* func_agg.c */
 extern const weir_func weir_funcs_generator[];   /* func_generator.c */
 
 static const weir_func *const tables[] = {
-    weir_funcs_ops,        weir_funcs_math,     weir_funcs_conditional,
-    weir_funcs_string,     weir_funcs_collection, weir_funcs_datetime,
-    weir_funcs_json,       weir_funcs_agg,      weir_funcs_generator,
+    weir_funcs_ops,    weir_funcs_math,       weir_funcs_conditional,
+    weir_funcs_string, weir_funcs_collection, weir_funcs_datetime,
+    weir_funcs_json,   weir_funcs_agg,        weir_funcs_generator,
 };
 
 const weir_func *weir_func_lookup(const char *name)

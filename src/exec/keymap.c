@@ -28,7 +28,8 @@ static int keymap_grow(weir_keymap *m)
     if (!s) return WEIR_ENOMEM;
     for (uint32_t id = 0; id < m->n; id++) {
         uint32_t i = (uint32_t)m->hashes[id] & (nslots - 1);
-        while (s[i]) i = (i + 1) & (nslots - 1);
+        while (s[i])
+            i = (i + 1) & (nslots - 1);
         s[i] = id + 1;
     }
     free(m->slots);

@@ -13,11 +13,11 @@
 
 typedef struct weir_keymap {
     weir_arena *arena;
-    uint32_t *slots;    /* id + 1, 0 = empty */
-    uint32_t mask;      /* slots - 1 */
-    uint32_t n;         /* number of keys */
-    uint32_t cap;       /* capacity of the per-key arrays */
-    uint64_t *hashes;   /* per id */
+    uint32_t *slots;  /* id + 1, 0 = empty */
+    uint32_t mask;    /* slots - 1 */
+    uint32_t n;       /* number of keys */
+    uint32_t cap;     /* capacity of the per-key arrays */
+    uint64_t *hashes; /* per id */
     const uint8_t **keys;
     uint32_t *lens;
 } weir_keymap;

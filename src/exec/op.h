@@ -17,7 +17,7 @@ typedef struct weir_op weir_op;
 
 typedef struct weir_exec_ctx {
     const weir_conf_view *conf;
-    int64_t now_us;  /* current_timestamp() of the query */
+    int64_t now_us; /* current_timestamp() of the query */
     weir_error *err;
     size_t peak_mem; /* high-water mark of operator state, bytes (statistics) */
 } weir_exec_ctx;
@@ -59,14 +59,15 @@ int weir_op_union_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **childre
 int weir_op_expand_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_sort_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
-int weir_op_join_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *l, weir_op *r, weir_op **out);
+int weir_op_join_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *l, weir_op *r,
+                     weir_op **out);
 int weir_op_window_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_generate_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 
 /* Shared helpers (op_common.c). */
 /* Allocates an operator with room for nchildren children. */
-weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p,
-                       weir_exec_ctx *ctx, int nchildren);
+weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p, weir_exec_ctx *ctx,
+                       int nchildren);
 /* Keeps rows where sel is set: a new batch in the input batch's arena (NULL columns stay
  * NULL, they are unused). */
 weir_batch *weir_batch_select(const weir_batch *in, const int32_t *rows, int32_t n);

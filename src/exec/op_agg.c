@@ -16,7 +16,7 @@
 
 typedef struct {
     weir_op base;
-    weir_arena state;      /* keys, states, variable-size aggregate data */
+    weir_arena state; /* keys, states, variable-size aggregate data */
     weir_keymap groups;
     weir_keymap *distinct; /* per aggregate: (group, args) seen, for DISTINCT */
     size_t *offs;          /* per aggregate: offset of its state in a block */
@@ -102,7 +102,8 @@ static int agg_consume(agg_op *a)
             if (e->nargs > 8 && !(args = WEIR_ARENA_NEWN(in->arena, weir_vec *, e->nargs)))
                 return weir_err_nomem(err);
             for (int k = 0; k < e->nargs; k++)
-                if ((rc = weir_expr_eval(&ec, e->args[k], in->cols, n, &args[k])) != WEIR_OK) return rc;
+                if ((rc = weir_expr_eval(&ec, e->args[k], in->cols, n, &args[k])) != WEIR_OK)
+                    return rc;
             int32_t m = n;
             if (e->distinct) {
                 /* keep the first row of each (group, args) */
@@ -112,17 +113,20 @@ static int agg_consume(agg_op *a)
                 memcpy(gv->data, gid, sizeof(int32_t) * (size_t)n);
                 gv->len = n;
                 kv[0] = gv;
-                for (int k = 0; k < e->nargs; k++) kv[k + 1] = args[k];
+                for (int k = 0; k < e->nargs; k++)
+                    kv[k + 1] = args[k];
                 const uint8_t **kp;
                 uint32_t *kl;
                 uint64_t *kh;
-                if (weir_keys_encode_batch(in->arena, kv, e->nargs + 1, n, &kp, &kl, &kh) != WEIR_OK)
+                if (weir_keys_encode_batch(in->arena, kv, e->nargs + 1, n, &kp, &kl, &kh) !=
+                    WEIR_OK)
                     return weir_err_nomem(err);
                 m = 0;
                 for (int32_t i = 0; i < n; i++) {
                     uint32_t id;
                     int ins;
-                    if (weir_keymap_upsert(&a->distinct[j], kp[i], kl[i], kh[i], &id, &ins) != WEIR_OK)
+                    if (weir_keymap_upsert(&a->distinct[j], kp[i], kl[i], kh[i], &id, &ins) !=
+                        WEIR_OK)
                         return weir_err_nomem(err);
                     if (ins) sel[m++] = i;
                 }
@@ -130,12 +134,15 @@ static int agg_consume(agg_op *a)
                     for (int k = 0; k < e->nargs; k++)
                         if (!(args[k] = weir_vec_gather(in->arena, args[k], sel, m)))
                             return weir_err_nomem(err);
-                    for (int32_t i = 0; i < m; i++) states[i] = a->blocks[gid[sel[i]]] + a->offs[j];
+                    for (int32_t i = 0; i < m; i++)
+                        states[i] = a->blocks[gid[sel[i]]] + a->offs[j];
                 } else {
-                    for (int32_t i = 0; i < n; i++) states[i] = a->blocks[gid[i]] + a->offs[j];
+                    for (int32_t i = 0; i < n; i++)
+                        states[i] = a->blocks[gid[i]] + a->offs[j];
                 }
             } else {
-                for (int32_t i = 0; i < n; i++) states[i] = a->blocks[gid[i]] + a->offs[j];
+                for (int32_t i = 0; i < n; i++)
+                    states[i] = a->blocks[gid[i]] + a->offs[j];
             }
             if (m && (rc = e->fn->agg_update(&ac, e, states, args, m)) != WEIR_OK) return rc;
         }
@@ -164,14 +171,17 @@ static int agg_next(weir_op *op, weir_batch **out)
     if (!b) return weir_err_nomem(err);
     b->nrows = (int32_t)n;
     for (uint32_t i = 0; i < n; i++)
-        if (p->ngroups && weir_key_decode(a->groups.keys[a->emitted + i], b->cols, p->ngroups) != WEIR_OK)
+        if (p->ngroups &&
+            weir_key_decode(a->groups.keys[a->emitted + i], b->cols, p->ngroups) != WEIR_OK)
             return weir_err_nomem(err);
     void **states = weir_arena_alloc(&op->out, sizeof(void *) * n);
     if (!states) return weir_err_nomem(err);
     weir_agg_ctx ac = {&op->out, op->ctx->conf, err};
     for (int j = 0; j < p->naggs; j++) {
-        for (uint32_t i = 0; i < n; i++) states[i] = a->blocks[a->emitted + i] + a->offs[j];
-        int rc = p->aggs[j]->fn->agg_final(&ac, p->aggs[j], states, (int32_t)n, b->cols[p->ngroups + j]);
+        for (uint32_t i = 0; i < n; i++)
+            states[i] = a->blocks[a->emitted + i] + a->offs[j];
+        int rc =
+            p->aggs[j]->fn->agg_final(&ac, p->aggs[j], states, (int32_t)n, b->cols[p->ngroups + j]);
         if (rc != WEIR_OK) return rc;
     }
     a->emitted += n;
@@ -185,7 +195,8 @@ static void agg_close(weir_op *op)
     const weir_lplan *p = op->plan;
     weir_keymap_free(&a->groups);
     if (a->distinct)
-        for (int j = 0; j < p->naggs; j++) weir_keymap_free(&a->distinct[j]);
+        for (int j = 0; j < p->naggs; j++)
+            weir_keymap_free(&a->distinct[j]);
     free(a->distinct);
     free(a->offs);
     free(a->blocks);

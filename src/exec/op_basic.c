@@ -154,7 +154,8 @@ static int filter_next(weir_op *op, weir_batch **out)
         }
         weir_eval_ctx ec = {in->arena, op->ctx->conf, op->ctx->now_us, op->ctx->err};
         weir_vec *c;
-        if ((rc = weir_expr_eval(&ec, op->plan->cond, in->cols, in->nrows, &c)) != WEIR_OK) return rc;
+        if ((rc = weir_expr_eval(&ec, op->plan->cond, in->cols, in->nrows, &c)) != WEIR_OK)
+            return rc;
         if (c->type->id == WEIR_T_NULL) continue;
         int32_t *sel = weir_arena_alloc(in->arena, sizeof(int32_t) * (size_t)(in->nrows + 1));
         if (!sel) return weir_err_nomem(op->ctx->err);
@@ -226,7 +227,8 @@ static int limit_next(weir_op *op, weir_batch **out)
         }
         int32_t *sel = weir_arena_alloc(in->arena, sizeof(int32_t) * (size_t)(n + 1));
         if (!sel) return weir_err_nomem(op->ctx->err);
-        for (int32_t i = 0; i < n; i++) sel[i] = from + i;
+        for (int32_t i = 0; i < n; i++)
+            sel[i] = from + i;
         if (!(*out = weir_batch_select(in, sel, n))) return weir_err_nomem(op->ctx->err);
         return WEIR_OK;
     }
@@ -297,7 +299,8 @@ static int expand_next(weir_op *op, weir_batch **out)
     weir_batch *b = weir_batch_new(in->arena, in->ncols + 1);
     if (!b) return weir_err_nomem(op->ctx->err);
     b->nrows = in->nrows;
-    for (int c = 0; c < nin; c++) b->cols[c] = in->cols[c];
+    for (int c = 0; c < nin; c++)
+        b->cols[c] = in->cols[c];
     int64_t gid = 0;
     for (int g = 0; g < ng; g++) {
         bool keep = p->sets[x->set][g];
@@ -308,7 +311,8 @@ static int expand_next(weir_op *op, weir_batch **out)
     }
     weir_vec *gv = weir_vec_new(in->arena, WEIR_TYPE_BIGINT, in->nrows);
     if (!gv) return weir_err_nomem(op->ctx->err);
-    for (int32_t i = 0; i < in->nrows; i++) WEIR_VEC_DATA(gv, int64_t)[i] = gid;
+    for (int32_t i = 0; i < in->nrows; i++)
+        WEIR_VEC_DATA(gv, int64_t)[i] = gid;
     gv->len = in->nrows;
     b->cols[in->ncols] = gv;
     x->set++;

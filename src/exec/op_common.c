@@ -9,8 +9,8 @@
 
 #include "exec/op.h"
 
-weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p,
-                       weir_exec_ctx *ctx, int nchildren)
+weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p, weir_exec_ctx *ctx,
+                       int nchildren)
 {
     weir_op *op = calloc(1, size);
     if (!op) return NULL;
@@ -29,7 +29,8 @@ weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p,
 void weir_op_close(weir_op *op)
 {
     if (!op) return;
-    for (int i = 0; i < op->nchildren; i++) weir_op_close(op->children[i]);
+    for (int i = 0; i < op->nchildren; i++)
+        weir_op_close(op->children[i]);
     if (op->vt->close) op->vt->close(op);
     weir_arena_free(&op->out);
     free(op->children);
@@ -67,7 +68,8 @@ int weir_op_build(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
             rc = weir_op_build(ctx, p->children[i], &ch[i]);
         if (rc == WEIR_OK) rc = weir_op_union_new(ctx, p, ch, out);
         if (rc != WEIR_OK)
-            for (int i = 0; i < p->nchildren; i++) weir_op_close(ch[i]);
+            for (int i = 0; i < p->nchildren; i++)
+                weir_op_close(ch[i]);
         free(ch);
         return rc;
     }
@@ -106,14 +108,16 @@ static size_t value_size(const weir_vec *v, int32_t i)
     case WEIR_T_BINARY: return 1 + 4 + (size_t)(v->offsets[i + 1] - v->offsets[i]);
     case WEIR_T_STRUCT: {
         size_t s = 1;
-        for (int c = 0; c < v->nchild; c++) s += value_size(v->child[c], i);
+        for (int c = 0; c < v->nchild; c++)
+            s += value_size(v->child[c], i);
         return s;
     }
     case WEIR_T_ARRAY:
     case WEIR_T_MAP: {
         size_t s = 1 + 4;
         for (int32_t k = v->offsets[i]; k < v->offsets[i + 1]; k++)
-            for (int c = 0; c < v->nchild; c++) s += value_size(v->child[c], k);
+            for (int c = 0; c < v->nchild; c++)
+                s += value_size(v->child[c], k);
         return s;
     }
     default: return 1;
@@ -140,7 +144,8 @@ static uint8_t *value_encode(const weir_vec *v, int32_t i, uint8_t *p)
             if (f == 0) f = 0.0f;
             if (isnan(f)) f = NAN;
             memcpy(p, &f, 4);
-        } else memcpy(p, src, w);
+        } else
+            memcpy(p, src, w);
         return p + w;
     }
     switch (v->type->id) {
@@ -152,7 +157,8 @@ static uint8_t *value_encode(const weir_vec *v, int32_t i, uint8_t *p)
         return p + 4 + len;
     }
     case WEIR_T_STRUCT:
-        for (int c = 0; c < v->nchild; c++) p = value_encode(v->child[c], i, p);
+        for (int c = 0; c < v->nchild; c++)
+            p = value_encode(v->child[c], i, p);
         return p;
     case WEIR_T_ARRAY:
     case WEIR_T_MAP: {
@@ -160,7 +166,8 @@ static uint8_t *value_encode(const weir_vec *v, int32_t i, uint8_t *p)
         memcpy(p, &len, 4);
         p += 4;
         for (int32_t k = v->offsets[i]; k < v->offsets[i + 1]; k++)
-            for (int c = 0; c < v->nchild; c++) p = value_encode(v->child[c], k, p);
+            for (int c = 0; c < v->nchild; c++)
+                p = value_encode(v->child[c], k, p);
         return p;
     }
     default: return p;
@@ -170,14 +177,16 @@ static uint8_t *value_encode(const weir_vec *v, int32_t i, uint8_t *p)
 size_t weir_key_size(weir_vec *const *keys, int nkeys, int32_t i)
 {
     size_t s = 0;
-    for (int k = 0; k < nkeys; k++) s += value_size(keys[k], i);
+    for (int k = 0; k < nkeys; k++)
+        s += value_size(keys[k], i);
     return s;
 }
 
 size_t weir_key_encode(weir_vec *const *keys, int nkeys, int32_t i, uint8_t *buf)
 {
     uint8_t *p = buf;
-    for (int k = 0; k < nkeys; k++) p = value_encode(keys[k], i, p);
+    for (int k = 0; k < nkeys; k++)
+        p = value_encode(keys[k], i, p);
     return (size_t)(p - buf);
 }
 
@@ -201,7 +210,8 @@ static const uint8_t *value_decode(const uint8_t *p, weir_vec *v, int *rc)
         return p + 4 + len;
     }
     case WEIR_T_STRUCT:
-        for (int c = 0; c < v->nchild; c++) p = value_decode(p, v->child[c], rc);
+        for (int c = 0; c < v->nchild; c++)
+            p = value_decode(p, v->child[c], rc);
         if (weir_vec_reserve(v, v->len + 1) != WEIR_OK) *rc = WEIR_ENOMEM;
         v->len++;
         return p;
@@ -211,7 +221,8 @@ static const uint8_t *value_decode(const uint8_t *p, weir_vec *v, int *rc)
         memcpy(&len, p, 4);
         p += 4;
         for (int32_t k = 0; k < len; k++)
-            for (int c = 0; c < v->nchild; c++) p = value_decode(p, v->child[c], rc);
+            for (int c = 0; c < v->nchild; c++)
+                p = value_decode(p, v->child[c], rc);
         if (weir_vec_reserve(v, v->len + 1) != WEIR_OK) {
             *rc = WEIR_ENOMEM;
             return p;
@@ -229,7 +240,8 @@ static const uint8_t *value_decode(const uint8_t *p, weir_vec *v, int *rc)
 int weir_key_decode(const uint8_t *key, weir_vec **cols, int ncols)
 {
     int rc = WEIR_OK;
-    for (int c = 0; c < ncols; c++) key = value_decode(key, cols[c], &rc);
+    for (int c = 0; c < ncols; c++)
+        key = value_decode(key, cols[c], &rc);
     return rc;
 }
 

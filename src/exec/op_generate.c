@@ -26,15 +26,18 @@ static int generate_next(weir_op *op, weir_batch **out)
         bool isnull_type = v->type->id == WEIR_T_NULL;
         int64_t total = 0;
         for (int32_t i = 0; i < n; i++) {
-            int32_t k = (isnull_type || weir_vec_is_null(v, i)) ? 0 : v->offsets[i + 1] - v->offsets[i];
+            int32_t k =
+                (isnull_type || weir_vec_is_null(v, i)) ? 0 : v->offsets[i + 1] - v->offsets[i];
             total += k ? k : (p->gen_outer ? 1 : 0);
         }
         if (total == 0) continue;
         if (total > INT32_MAX) return weir_err(err, WEIR_ERUNTIME, "generate: too many rows");
         int32_t *parent = weir_arena_alloc(a, sizeof(int32_t) * (size_t)total);
         int32_t *elem = weir_arena_alloc(a, sizeof(int32_t) * (size_t)total);
-        weir_vec *posv = p->gen == WEIR_GEN_POSEXPLODE ? weir_vec_new(a, WEIR_TYPE_INT, (int32_t)total) : NULL;
-        if (!parent || !elem || (p->gen == WEIR_GEN_POSEXPLODE && !posv)) return weir_err_nomem(err);
+        weir_vec *posv =
+            p->gen == WEIR_GEN_POSEXPLODE ? weir_vec_new(a, WEIR_TYPE_INT, (int32_t)total) : NULL;
+        if (!parent || !elem || (p->gen == WEIR_GEN_POSEXPLODE && !posv))
+            return weir_err_nomem(err);
         int32_t m = 0;
         for (int32_t i = 0; i < n; i++) {
             bool nul = isnull_type || weir_vec_is_null(v, i);
@@ -67,24 +70,28 @@ static int generate_next(weir_op *op, weir_batch **out)
         if (posv) b->cols[g++] = posv;
         if (isnull_type) {
             for (; g < nc + ngen; g++)
-                if (!(b->cols[g] = weir_vec_nulls(a, p->schema->fields[g].type, m))) return weir_err_nomem(err);
+                if (!(b->cols[g] = weir_vec_nulls(a, p->schema->fields[g].type, m)))
+                    return weir_err_nomem(err);
         } else if (p->gen == WEIR_GEN_INLINE) {
             weir_vec *st = v->child[0];
             weir_vec *sv = weir_vec_gather(a, st, elem, m);
             if (!sv) return weir_err_nomem(err);
             for (int f = 0; f < sv->nchild; f++) {
-                if (!sv->valid) b->cols[g + f] = sv->child[f];
+                if (!sv->valid)
+                    b->cols[g + f] = sv->child[f];
                 else {
                     int32_t *sel = weir_arena_alloc(a, sizeof(int32_t) * (size_t)(m ? m : 1));
                     if (!sel) return weir_err_nomem(err);
-                    for (int32_t r = 0; r < m; r++) sel[r] = weir_vec_is_null(sv, r) ? -1 : r;
+                    for (int32_t r = 0; r < m; r++)
+                        sel[r] = weir_vec_is_null(sv, r) ? -1 : r;
                     if (!(b->cols[g + f] = weir_vec_gather(a, sv->child[f], sel, m)))
                         return weir_err_nomem(err);
                 }
             }
         } else {
             for (int c = 0; c < v->nchild; c++)
-                if (!(b->cols[g + c] = weir_vec_gather(a, v->child[c], elem, m))) return weir_err_nomem(err);
+                if (!(b->cols[g + c] = weir_vec_gather(a, v->child[c], elem, m)))
+                    return weir_err_nomem(err);
         }
         *out = b;
         return WEIR_OK;

@@ -44,7 +44,8 @@ static int join_build(join_op *j)
         if (rc != WEIR_OK) return rc;
         if (!in) break;
         for (int c = 0; c < rs->nfields; c++)
-            if (in->cols[c] && weir_vec_append_range(j->right->cols[c], in->cols[c], 0, in->nrows) != WEIR_OK)
+            if (in->cols[c] &&
+                weir_vec_append_range(j->right->cols[c], in->cols[c], 0, in->nrows) != WEIR_OK)
                 return weir_err_nomem(err);
         j->right->nrows += in->nrows;
     }
@@ -101,7 +102,8 @@ static weir_batch *pair_batch(join_op *j, weir_batch *left, const int32_t *li, c
     b->nrows = n;
     for (int c = 0; c < nl; c++) {
         if (left) {
-            if (left->cols[c] && !(b->cols[c] = weir_vec_gather(a, left->cols[c], li, n))) return NULL;
+            if (left->cols[c] && !(b->cols[c] = weir_vec_gather(a, left->cols[c], li, n)))
+                return NULL;
         } else if (!(b->cols[c] = weir_vec_nulls(a, p->children[0]->schema->fields[c].type, n)))
             return NULL;
     }
@@ -163,11 +165,13 @@ static int join_probe(join_op *j, weir_batch *in, weir_batch **out)
             if (key_has_null(p, kv, i)) continue;
             int64_t id = weir_keymap_find(&j->map, kp[i], kl[i], kh[i]);
             if (id < 0) continue;
-            for (int32_t r = j->heads[id]; r >= 0; r = j->next[r]) PUSH(i, r);
+            for (int32_t r = j->heads[id]; r >= 0; r = j->next[r])
+                PUSH(i, r);
         }
     } else {
         for (int32_t i = 0; i < n; i++)
-            for (int32_t r = 0; r < nr; r++) PUSH(i, r);
+            for (int32_t r = 0; r < nr; r++)
+                PUSH(i, r);
     }
     /* residual condition */
     if (p->cond && np) {
@@ -196,7 +200,8 @@ static int join_probe(join_op *j, weir_batch *in, weir_batch **out)
             rc = weir_err_nomem(err);
             goto done;
         }
-        for (size_t k = 0; k < np; k++) hit[li[k]] = 1;
+        for (size_t k = 0; k < np; k++)
+            hit[li[k]] = 1;
         int32_t m = 0;
         for (int32_t i = 0; i < n; i++)
             if (hit[i] == (jt == WEIR_JOIN_LEFT_SEMI)) sel[m++] = i;
@@ -205,7 +210,8 @@ static int join_probe(join_op *j, weir_batch *in, weir_batch **out)
         goto done;
     }
     if (jt == WEIR_JOIN_RIGHT || jt == WEIR_JOIN_FULL)
-        for (size_t k = 0; k < np; k++) j->rmatched[ri[k]] = 1;
+        for (size_t k = 0; k < np; k++)
+            j->rmatched[ri[k]] = 1;
     if (jt == WEIR_JOIN_LEFT || jt == WEIR_JOIN_FULL) {
         /* pairs are grouped by left row in order; add unmatched left rows in place */
         uint8_t *hit = weir_arena_calloc(a, (size_t)(n ? n : 1));
@@ -213,9 +219,11 @@ static int join_probe(join_op *j, weir_batch *in, weir_batch **out)
             rc = weir_err_nomem(err);
             goto done;
         }
-        for (size_t k = 0; k < np; k++) hit[li[k]] = 1;
+        for (size_t k = 0; k < np; k++)
+            hit[li[k]] = 1;
         size_t extra = 0;
-        for (int32_t i = 0; i < n; i++) extra += !hit[i];
+        for (int32_t i = 0; i < n; i++)
+            extra += !hit[i];
         int32_t *l2 = weir_arena_alloc(a, sizeof(int32_t) * (np + extra + 1));
         int32_t *r2 = weir_arena_alloc(a, sizeof(int32_t) * (np + extra + 1));
         if (!l2 || !r2) {

@@ -18,8 +18,8 @@
 typedef struct {
     weir_op base;
     weir_reader *reader;
-    int file;          /* index of the current file, -1 before the first */
-    char *map;         /* current mapping */
+    int file;  /* index of the current file, -1 before the first */
+    char *map; /* current mapping */
     size_t map_len;
     int *wanted_index; /* per data column: index among the reader's columns, or -1 */
 } scan_op;
@@ -36,8 +36,10 @@ static int scan_open_file(scan_op *s, const char *path)
     weir_error *err = s->base.ctx->err;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return weir_err(err, WEIR_EIO, "[FAILED_READ_FILE.FILE_NOT_EXIST] Encountered error while "
-                        "reading file %s. File does not exist.", path);
+        return weir_err(err, WEIR_EIO,
+                        "[FAILED_READ_FILE.FILE_NOT_EXIST] Encountered error while "
+                        "reading file %s. File does not exist.",
+                        path);
     struct stat st;
     if (fstat(fd, &st) != 0) {
         close(fd);
@@ -106,7 +108,8 @@ int weir_op_scan_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
     int nc = p->data_schema->nfields;
     s->wanted_index = malloc(sizeof(int) * (size_t)(nc ? nc : 1));
     if (!s->wanted_index) return weir_err_nomem(ctx->err);
-    for (int c = 0, k = 0; c < nc; c++) s->wanted_index[c] = p->want[c] ? k++ : -1;
+    for (int c = 0, k = 0; c < nc; c++)
+        s->wanted_index[c] = p->want[c] ? k++ : -1;
     return weir_reader_open(f, p->data_schema, p->want, (const weir_kv *)p->options, p->noptions,
                             ctx->conf->tz, &s->reader, ctx->err);
 }

@@ -79,7 +79,8 @@ static int sort_consume(sort_op *s)
         int rc = weir_expr_eval(&ec, p->keys[k].expr, s->all->cols, n, &s->keyv[k]);
         if (rc != WEIR_OK) return rc;
     }
-    for (int32_t i = 0; i < n; i++) s->order[i] = i;
+    for (int32_t i = 0; i < n; i++)
+        s->order[i] = i;
     sort_cmp_ctx cc = {p, s->keyv};
     qsort_r(s->order, (size_t)n, sizeof(int32_t), sort_cmp, &cc);
     return WEIR_OK;

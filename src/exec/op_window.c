@@ -25,9 +25,11 @@ static int window_next(weir_op *op, weir_batch **out)
         weir_vec *tv;
         if ((rc = weir_expr_eval(&ec, p->win_time, in->cols, in->nrows, &tv)) != WEIR_OK) return rc;
         int64_t cap = (int64_t)in->nrows * per_row;
-        if (cap > INT32_MAX) return weir_err(err, WEIR_ERUNTIME, "window: too many windows per batch");
+        if (cap > INT32_MAX)
+            return weir_err(err, WEIR_ERUNTIME, "window: too many windows per batch");
         int32_t *parent = weir_arena_alloc(a, sizeof(int32_t) * (size_t)(cap ? cap : 1));
-        weir_vec *wv = weir_vec_new(a, p->schema->fields[p->schema->nfields - 1].type, (int32_t)(cap ? cap : 1));
+        weir_vec *wv = weir_vec_new(a, p->schema->fields[p->schema->nfields - 1].type,
+                                    (int32_t)(cap ? cap : 1));
         if (!parent || !wv) return weir_err_nomem(err);
         int64_t *ws = wv->child[0]->data, *we = wv->child[1]->data;
         const int64_t *ts = tv->data;

@@ -439,7 +439,8 @@ int weir_format_interval(int64_t us, char *buf)
     if (frac) {
         snprintf(fr, sizeof fr, ".%06lld", (long long)frac);
         /* frac != 0, so at least one digit after the '.' is not '0' */
-        for (size_t l = strlen(fr); l > 2 && fr[l - 1] == '0'; l--) fr[l - 1] = 0;
+        for (size_t l = strlen(fr); l > 2 && fr[l - 1] == '0'; l--)
+            fr[l - 1] = 0;
     }
     return sprintf(buf, "INTERVAL '%s%lld %02lld:%02lld:%02lld%s' DAY TO SECOND", sign,
                    (long long)days, (long long)hours, (long long)mins, (long long)secs, fr);

@@ -65,8 +65,9 @@ int weir_vec_reserve(weir_vec *v, int32_t cap)
         if (!v->data) return WEIR_ENOMEM;
     }
     if (v->offsets) {
-        v->offsets = weir_arena_realloc(v->arena, v->offsets, sizeof(int32_t) * ((size_t)v->cap + 1),
-                                        sizeof(int32_t) * ((size_t)ncap + 1));
+        v->offsets =
+            weir_arena_realloc(v->arena, v->offsets, sizeof(int32_t) * ((size_t)v->cap + 1),
+                               sizeof(int32_t) * ((size_t)ncap + 1));
         if (!v->offsets) return WEIR_ENOMEM;
     }
     if (v->valid) {
@@ -170,7 +171,8 @@ int weir_vec_append_range(weir_vec *dst, const weir_vec *src, int32_t from, int3
         if (weir_vec_reserve_bytes(dst, b1 - b0) != WEIR_OK) return WEIR_ENOMEM;
         int32_t d0 = dst->offsets[base];
         memcpy((char *)dst->data + d0, (const char *)src->data + b0, (size_t)(b1 - b0));
-        for (int32_t k = 1; k <= n; k++) dst->offsets[base + k] = d0 + (src->offsets[from + k] - b0);
+        for (int32_t k = 1; k <= n; k++)
+            dst->offsets[base + k] = d0 + (src->offsets[from + k] - b0);
         break;
     }
     case WEIR_T_ARRAY:
@@ -180,7 +182,8 @@ int weir_vec_append_range(weir_vec *dst, const weir_vec *src, int32_t from, int3
         for (int c = 0; c < src->nchild; c++)
             if (weir_vec_append_range(dst->child[c], src->child[c], b0, b1 - b0) != WEIR_OK)
                 return WEIR_ENOMEM;
-        for (int32_t k = 1; k <= n; k++) dst->offsets[base + k] = d0 + (src->offsets[from + k] - b0);
+        for (int32_t k = 1; k <= n; k++)
+            dst->offsets[base + k] = d0 + (src->offsets[from + k] - b0);
         break;
     }
     case WEIR_T_STRUCT:
@@ -190,7 +193,8 @@ int weir_vec_append_range(weir_vec *dst, const weir_vec *src, int32_t from, int3
         break;
     case WEIR_T_NULL:
         if (weir_vec_make_valid(dst) != WEIR_OK) return WEIR_ENOMEM;
-        for (int32_t k = 0; k < n; k++) weir_bit_clear(dst->valid, base + k);
+        for (int32_t k = 0; k < n; k++)
+            weir_bit_clear(dst->valid, base + k);
         break;
     default:
         memcpy((char *)dst->data + w * (size_t)base, (const char *)src->data + w * (size_t)from,
@@ -211,14 +215,16 @@ weir_vec *weir_vec_gather(weir_arena *a, const weir_vec *src, const int32_t *sel
     }
     size_t w = weir_type_width(src->type);
     bool any_neg = false;
-    for (int32_t k = 0; k < n; k++) any_neg |= sel[k] < 0;
+    for (int32_t k = 0; k < n; k++)
+        any_neg |= sel[k] < 0;
     if (w && src->type->id != WEIR_T_NULL) {
         /* Fast path for fixed width: a tight copy loop per width. */
         char *d = v->data;
         const char *s = src->data;
         switch (w) {
         case 1:
-            for (int32_t k = 0; k < n; k++) d[k] = sel[k] >= 0 ? s[sel[k]] : 0;
+            for (int32_t k = 0; k < n; k++)
+                d[k] = sel[k] >= 0 ? s[sel[k]] : 0;
             break;
         case 2:
             for (int32_t k = 0; k < n; k++)
@@ -234,8 +240,10 @@ weir_vec *weir_vec_gather(weir_arena *a, const weir_vec *src, const int32_t *sel
             break;
         default:
             for (int32_t k = 0; k < n; k++) {
-                if (sel[k] >= 0) memcpy(d + w * (size_t)k, s + w * (size_t)sel[k], w);
-                else memset(d + w * (size_t)k, 0, w);
+                if (sel[k] >= 0)
+                    memcpy(d + w * (size_t)k, s + w * (size_t)sel[k], w);
+                else
+                    memset(d + w * (size_t)k, 0, w);
             }
             break;
         }
@@ -267,7 +275,8 @@ int32_t weir_vec_null_count(const weir_vec *v)
 {
     if (!v->valid) return v->type->id == WEIR_T_NULL ? v->len : 0;
     int32_t c = 0;
-    for (int32_t i = 0; i < v->len; i++) c += !weir_bit_get(v->valid, i);
+    for (int32_t i = 0; i < v->len; i++)
+        c += !weir_bit_get(v->valid, i);
     return c;
 }
 

@@ -23,13 +23,13 @@
 typedef struct weir_vec weir_vec;
 struct weir_vec {
     const weir_type *type;
-    int32_t len;       /* rows written */
-    int32_t cap;       /* rows the fixed buffers (valid, data or offsets) can hold */
-    uint8_t *valid;    /* Arrow validity bitmap; NULL = all valid */
-    void *data;        /* fixed-width values, or the bytes of STRING/BINARY */
-    int32_t *offsets;  /* STRING, BINARY, ARRAY, MAP: cap + 1 entries, offsets[0] = 0 */
-    int64_t data_cap;  /* bytes allocated for data (STRING/BINARY) */
-    int32_t nchild;    /* STRUCT: nfields; ARRAY: 1; MAP: 2 */
+    int32_t len;      /* rows written */
+    int32_t cap;      /* rows the fixed buffers (valid, data or offsets) can hold */
+    uint8_t *valid;   /* Arrow validity bitmap; NULL = all valid */
+    void *data;       /* fixed-width values, or the bytes of STRING/BINARY */
+    int32_t *offsets; /* STRING, BINARY, ARRAY, MAP: cap + 1 entries, offsets[0] = 0 */
+    int64_t data_cap; /* bytes allocated for data (STRING/BINARY) */
+    int32_t nchild;   /* STRUCT: nfields; ARRAY: 1; MAP: 2 */
     weir_vec **child;
     weir_arena *arena; /* owner of every buffer */
 };
@@ -53,7 +53,7 @@ static inline void weir_bit_set(uint8_t *bits, int64_t i)
 }
 static inline void weir_bit_clear(uint8_t *bits, int64_t i)
 {
-    bits[i >> 3] &= (uint8_t)~(1u << (i & 7));
+    bits[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 }
 static inline bool weir_vec_is_null(const weir_vec *v, int64_t i)
 {

@@ -77,6 +77,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
                              int norder, weir_lplan **out);
 static int bind_expr(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags *fl,
                      weir_expr **out);
+static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags *fl,
+                     weir_expr **out);
 
 #define NOMEM(b) weir_err_nomem((b)->err)
 
@@ -161,8 +163,10 @@ static int levenshtein(const char *s, const char *t)
     size_t n = strlen(s), m = strlen(t);
     if (n > 64 || m > 64) return (int)(n > m ? n : m);
     int d[65][65];
-    for (size_t i = 0; i <= n; i++) d[i][0] = (int)i;
-    for (size_t j = 0; j <= m; j++) d[0][j] = (int)j;
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (int)j;
     for (size_t i = 1; i <= n; i++)
         for (size_t j = 1; j <= m; j++) {
             int c = tolower((unsigned char)s[i - 1]) == tolower((unsigned char)t[j - 1]) ? 0 : 1;
@@ -193,8 +197,12 @@ static int unresolved_column(B *b, const scope *s, const weir_ast_expr *ast)
     }
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && dist[j - 1] > dist[j]; j--) {
-            int t = dist[j]; dist[j] = dist[j - 1]; dist[j - 1] = t;
-            t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
+            int t = dist[j];
+            dist[j] = dist[j - 1];
+            dist[j - 1] = t;
+            t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
         }
     for (int k = 0; k < n && k < 5; k++) {
         const scol *c = &s->cols[order[k]];
@@ -272,6 +280,26 @@ static int resolve_column(B *b, const scope *s, const weir_ast_expr *ast, weir_e
             }
         used_parts = 1;
     }
+    if (!nfound && ast->nparts == 1) {
+        /* Spark resolves these functions without parentheses when no column has the name */
+        static const char *const niladic[] = {"current_date",
+                                              "current_timestamp",
+                                              "current_user",
+                                              "current_timezone",
+                                              "user",
+                                              "session_user",
+                                              NULL};
+        for (int i = 0; niladic[i]; i++)
+            if (name_eq(ast->parts[0], niladic[i]) && weir_func_lookup(niladic[i])) {
+                weir_ast_expr call = *ast;
+                call.kind = WEIR_AST_FUNC;
+                call.name = niladic[i];
+                call.nargs = 0;
+                call.args = NULL;
+                bexpr_flags fl = {.where = "expression"};
+                return bind_func(b, s, &call, &fl, out);
+            }
+    }
     if (!nfound) return unresolved_column(b, s, ast);
     if (nfound > 1) {
         weir_strbuf sb = WEIR_STRBUF_INIT;
@@ -286,7 +314,8 @@ static int resolve_column(B *b, const scope *s, const weir_ast_expr *ast, weir_e
             weir_sb_printf(&sb, "`%s`", s->cols[i].name);
         }
         weir_strbuf nm = WEIR_STRBUF_INIT;
-        for (int i = 0; i < used_parts; i++) weir_sb_printf(&nm, "%s`%s`", i ? "." : "", ast->parts[i]);
+        for (int i = 0; i < used_parts; i++)
+            weir_sb_printf(&nm, "%s`%s`", i ? "." : "", ast->parts[i]);
         weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
                     "[AMBIGUOUS_REFERENCE] Reference %s is ambiguous, could be: [%s].", nm.p, sb.p);
         weir_sb_free(&sb);
@@ -320,13 +349,17 @@ static const char *interval_name(B *b, const weir_ast_lit *l)
     uint64_t a = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
     weir_strbuf sb = WEIR_STRBUF_INIT;
     for (int u = l->iv_from; u <= (int)l->iv_to; u++) {
-        uint64_t q = u == (int)l->iv_from ? a / (uint64_t)per[u] : (a / (uint64_t)per[u]) % (u == 1 ? 24 : 60);
-        if (u == (int)l->iv_from) weir_sb_printf(&sb, "%s%llu", sign, (unsigned long long)q);
-        else weir_sb_printf(&sb, "%s%02llu", u == 1 ? " " : ":", (unsigned long long)q);
+        uint64_t q = u == (int)l->iv_from ? a / (uint64_t)per[u]
+                                          : (a / (uint64_t)per[u]) % (u == 1 ? 24 : 60);
+        if (u == (int)l->iv_from)
+            weir_sb_printf(&sb, "%s%llu", sign, (unsigned long long)q);
+        else
+            weir_sb_printf(&sb, "%s%02llu", u == 1 ? " " : ":", (unsigned long long)q);
         if (u == WEIR_IU_SECOND && a % 1000000) {
             char frac[16];
             snprintf(frac, sizeof frac, "%06llu", (unsigned long long)(a % 1000000));
-            for (int k = 5; k > 0 && frac[k] == '0'; k--) frac[k] = 0;
+            for (int k = 5; k > 0 && frac[k] == '0'; k--)
+                frac[k] = 0;
             weir_sb_printf(&sb, ".%s", frac);
         }
     }
@@ -363,8 +396,10 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
         long long x = strtoll(l->text, &end, 10);
         bool overflow = errno == ERANGE;
         if (l->kind == WEIR_LIT_INTEGER) {
-            if (!overflow && x >= INT32_MIN && x <= INT32_MAX) v.type = WEIR_TYPE_INT;
-            else if (!overflow) v.type = WEIR_TYPE_BIGINT;
+            if (!overflow && x >= INT32_MIN && x <= INT32_MAX)
+                v.type = WEIR_TYPE_INT;
+            else if (!overflow)
+                v.type = WEIR_TYPE_BIGINT;
             else {
                 /* too large for BIGINT: DECIMAL(digits, 0) */
                 size_t nd = strlen(l->text);
@@ -374,23 +409,32 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
                                        "outside the valid range for decimal.",
                                        l->text);
                 __int128 u = 0;
-                for (const char *p = l->text; *p; p++) u = u * 10 + (*p - '0');
+                for (const char *p = l->text; *p; p++)
+                    u = u * 10 + (*p - '0');
                 v.type = weir_type_decimal(b->a, (int)nd, 0);
                 v.u.dec = u;
                 break;
             }
         } else {
-            int64_t lo = l->kind == WEIR_LIT_BIGINT ? INT64_MIN : l->kind == WEIR_LIT_SMALLINT ? INT16_MIN : INT8_MIN;
-            int64_t hi = l->kind == WEIR_LIT_BIGINT ? INT64_MAX : l->kind == WEIR_LIT_SMALLINT ? INT16_MAX : INT8_MAX;
+            int64_t lo = l->kind == WEIR_LIT_BIGINT     ? INT64_MIN
+                         : l->kind == WEIR_LIT_SMALLINT ? INT16_MIN
+                                                        : INT8_MIN;
+            int64_t hi = l->kind == WEIR_LIT_BIGINT     ? INT64_MAX
+                         : l->kind == WEIR_LIT_SMALLINT ? INT16_MAX
+                                                        : INT8_MAX;
             if (overflow || x < lo || x > hi)
                 return weir_err_at(b->err, WEIR_EPARSE, ast->line, ast->pos,
                                    "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal %s is outside "
                                    "the valid range for %s with minimum value of %lld and maximum "
                                    "value of %lld. Please adjust the value accordingly.",
                                    l->text,
-                                   l->kind == WEIR_LIT_BIGINT ? "bigint" : l->kind == WEIR_LIT_SMALLINT ? "smallint" : "tinyint",
+                                   l->kind == WEIR_LIT_BIGINT     ? "bigint"
+                                   : l->kind == WEIR_LIT_SMALLINT ? "smallint"
+                                                                  : "tinyint",
                                    (long long)lo, (long long)hi);
-            v.type = l->kind == WEIR_LIT_BIGINT ? WEIR_TYPE_BIGINT : l->kind == WEIR_LIT_SMALLINT ? WEIR_TYPE_SMALLINT : WEIR_TYPE_TINYINT;
+            v.type = l->kind == WEIR_LIT_BIGINT     ? WEIR_TYPE_BIGINT
+                     : l->kind == WEIR_LIT_SMALLINT ? WEIR_TYPE_SMALLINT
+                                                    : WEIR_TYPE_TINYINT;
         }
         v.u.i = x;
         break;
@@ -401,7 +445,10 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
         bool point = false, leading = true, neg = l->text[0] == '-';
         const char *ex = strpbrk(l->text, "eE");
         for (const char *p = l->text; *p && p != ex; p++) {
-            if (*p == '.') { point = true; continue; }
+            if (*p == '.') {
+                point = true;
+                continue;
+            }
             if (!isdigit((unsigned char)*p)) continue;
             if (point) scale++;
             if (leading && *p == '0') continue;
@@ -410,7 +457,8 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
             if (digits > 38)
                 return weir_err_at(b->err, WEIR_EPARSE, ast->line, ast->pos,
                                    "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal %s is outside "
-                                   "the valid range for decimal.", l->text);
+                                   "the valid range for decimal.",
+                                   l->text);
             u = u * 10 + (*p - '0');
         }
         if (ex) {
@@ -447,7 +495,8 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
         if (!weir_parse_date(l->str, (size_t)l->len, &d))
             return weir_err_at(b->err, WEIR_EPARSE, ast->line, ast->pos,
                                "[INVALID_TYPED_LITERAL] The value of the typed literal \"DATE\" "
-                               "is invalid: '%s'.", l->str);
+                               "is invalid: '%s'.",
+                               l->str);
         v.type = WEIR_TYPE_DATE;
         v.u.i = d;
         break;
@@ -457,7 +506,8 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
         if (!weir_parse_timestamp(l->str, (size_t)l->len, b->env->conf->tz, &t))
             return weir_err_at(b->err, WEIR_EPARSE, ast->line, ast->pos,
                                "[INVALID_TYPED_LITERAL] The value of the typed literal "
-                               "\"TIMESTAMP\" is invalid: '%s'.", l->str);
+                               "\"TIMESTAMP\" is invalid: '%s'.",
+                               l->str);
         v.type = WEIR_TYPE_TIMESTAMP;
         v.u.i = t;
         break;
@@ -479,7 +529,8 @@ static int bind_literal(B *b, const weir_ast_expr *ast, weir_expr **out)
     } else if (l->kind == WEIR_LIT_INTERVAL) {
         e->pretty = interval_name(b, l);
     }
-    if ((l->kind == WEIR_LIT_TIMESTAMP || l->kind == WEIR_LIT_INTERVAL) && !e->pretty) return NOMEM(b);
+    if ((l->kind == WEIR_LIT_TIMESTAMP || l->kind == WEIR_LIT_INTERVAL) && !e->pretty)
+        return NOMEM(b);
     *out = e;
     return WEIR_OK;
 }
@@ -519,13 +570,14 @@ static int finish_call(B *b, weir_expr *e)
     } else if (!e->type) {
         e->type = e->nargs ? e->args[0]->type : WEIR_TYPE_NULL;
     }
-    if (!e->type) return weir_err(b->err, WEIR_EANALYSIS, "function %s has no result type", e->fname);
+    if (!e->type)
+        return weir_err(b->err, WEIR_EANALYSIS, "function %s has no result type", e->fname);
     return WEIR_OK;
 }
 
 /* Builds and binds a call to an internal function (operators) by name. */
-static int make_call(B *b, const char *name, weir_expr **args, int nargs,
-                     const weir_ast_expr *ast, weir_expr **out)
+static int make_call(B *b, const char *name, weir_expr **args, int nargs, const weir_ast_expr *ast,
+                     weir_expr **out)
 {
     const weir_func *fn = weir_func_lookup(name);
     if (!fn)
@@ -590,17 +642,19 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
                                    "[INVALID_WHERE_CONDITION] The WHERE condition contains invalid "
                                    "expressions: %s.\nRewrite the query to avoid window functions, "
                                    "aggregate functions, and generator functions in the WHERE "
-                                   "clause.", txt ? txt : ast->name);
+                                   "clause.",
+                                   txt ? txt : ast->name);
             return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
                                "[UNSUPPORTED_EXPR_FOR_OPERATOR] Aggregate function %s is not "
-                               "allowed in %s.", txt ? txt : ast->name,
-                               fl->where ? fl->where : "this clause");
+                               "allowed in %s.",
+                               txt ? txt : ast->name, fl->where ? fl->where : "this clause");
         }
     }
     if (fn->kind == WEIR_FN_GENERATOR && !fl->allow_gen)
         return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
                            "[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: "
-                           "outside the SELECT clause, found: %s.", ast->name);
+                           "outside the SELECT clause, found: %s.",
+                           ast->name);
     /* Arguments: expand t.* / *, reorder named arguments. */
     int cap = ast->nargs + 8, n = 0;
     weir_expr **args = WEIR_ARENA_NEWN(b->a, weir_expr *, cap);
@@ -617,11 +671,14 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
             return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
                                "[NAMED_PARAMETERS_NOT_SUPPORTED] Named parameters are not "
                                "supported for function `%s`; please retry the query with "
-                               "positional arguments to the function call instead.", ast->name);
+                               "positional arguments to the function call instead.",
+                               ast->name);
         int np = 0;
-        while (fn->param_names[np]) np++;
+        while (fn->param_names[np])
+            np++;
         if (np > cap) np = cap;
-        for (int i = 0; i < np; i++) args[i] = NULL;
+        for (int i = 0; i < np; i++)
+            args[i] = NULL;
         int maxpos = 0;
         for (int i = 0; i < ast->nargs; i++) {
             const weir_ast_expr *a = ast->args[i];
@@ -637,7 +694,8 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
                                        "because the function call included a named argument "
                                        "reference for the argument named `%s`, but this function "
                                        "does not include any signature containing an argument with "
-                                       "this name.", ast->name, a->name);
+                                       "this name.",
+                                       ast->name, a->name);
                 val = a->args[0];
             }
             if (slot >= np) continue;
@@ -651,7 +709,8 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
                 return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
                                    "[REQUIRED_PARAMETER_NOT_FOUND] Cannot invoke function `%s` "
                                    "because the parameter named `%s` is required, but the function "
-                                   "call did not supply a value.", ast->name, fn->param_names[i]);
+                                   "call did not supply a value.",
+                                   ast->name, fn->param_names[i]);
     } else {
         for (int i = 0; i < ast->nargs; i++) {
             const weir_ast_expr *a = ast->args[i];
@@ -671,7 +730,8 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
                         cap *= 2;
                     }
                     if (s->cols[k].want) *s->cols[k].want = true;
-                    if (!(args[n++] = col_ref(b, k, s->cols[k].type, s->cols[k].name))) return NOMEM(b);
+                    if (!(args[n++] = col_ref(b, k, s->cols[k].type, s->cols[k].name)))
+                        return NOMEM(b);
                 }
                 continue;
             }
@@ -694,18 +754,23 @@ static int bind_func(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
     }
     if (n < fn->min_args || (fn->max_args >= 0 && n > fn->max_args)) {
         char expect[64];
-        if (fn->max_args == fn->min_args) snprintf(expect, sizeof expect, "%d", fn->min_args);
-        else if (fn->max_args < 0) snprintf(expect, sizeof expect, "> %d", fn->min_args - 1);
-        else snprintf(expect, sizeof expect, "[%d, %d]", fn->min_args, fn->max_args);
-        return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
-                           "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `%s` requires %s parameters "
-                           "but the actual number is %d. Please, refer to "
-                           "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
-                           ast->name, expect, n);
+        if (fn->max_args == fn->min_args)
+            snprintf(expect, sizeof expect, "%d", fn->min_args);
+        else if (fn->max_args < 0)
+            snprintf(expect, sizeof expect, "> %d", fn->min_args - 1);
+        else
+            snprintf(expect, sizeof expect, "[%d, %d]", fn->min_args, fn->max_args);
+        return weir_err_at(
+            b->err, WEIR_EANALYSIS, ast->line, ast->pos,
+            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `%s` requires %s parameters "
+            "but the actual number is %d. Please, refer to "
+            "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+            ast->name, expect, n);
     }
     char *lname = weir_arena_strdup(b->a, ast->name);
     if (!lname) return NOMEM(b);
-    for (char *p = lname; *p; p++) *p = (char)tolower((unsigned char)*p);
+    for (char *p = lname; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
     weir_expr *e = call_node(b, fn, lname, args, n, ast);
     if (!e) return NOMEM(b);
     e->distinct = ast->distinct;
@@ -808,15 +873,19 @@ static int bind_case(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
         }
         if ((rc = to_boolean(b, &w, "CASE WHEN")) != WEIR_OK) return rc;
         e->args[2 * i] = w;
-        if ((rc = bind_expr(b, s, ast->case_then[i], fl, &e->args[2 * i + 1])) != WEIR_OK) return rc;
+        if ((rc = bind_expr(b, s, ast->case_then[i], fl, &e->args[2 * i + 1])) != WEIR_OK)
+            return rc;
     }
     if (ast->case_else && (rc = bind_expr(b, s, ast->case_else, fl, &e->args[n - 1])) != WEIR_OK)
         return rc;
     /* Result type: common type of the THEN/ELSE values. */
     const weir_type *t = NULL;
-    for (int i = 1; i < n; i += (i < 2 * ast->ncase ? 2 : 1)) {
+    int nvals = ast->ncase + (ast->case_else ? 1 : 0);
+    for (int k = 0; k < nvals; k++) {
+        int i = k < ast->ncase ? 2 * k + 1 : n - 1;
         const weir_type *vt = e->args[i]->type;
-        if (!t) t = vt;
+        if (!t)
+            t = vt;
         else {
             const weir_type *c = weir_common_type(b->a, t, vt);
             if (!c) {
@@ -825,17 +894,18 @@ static int bind_case(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
                                    "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"CASE\" "
                                    "due to data type mismatch: Input to `casewhen` should all be "
                                    "the same type, but it's [\"%s\", \"%s\"].",
-                                   weir_type_sql(t, t1, sizeof t1), weir_type_sql(vt, t2, sizeof t2));
+                                   weir_type_sql(t, t1, sizeof t1),
+                                   weir_type_sql(vt, t2, sizeof t2));
             }
             t = c;
         }
-        if (i == n - 1) break;
     }
     for (int i = 0; i < ast->ncase; i++) {
         e->args[2 * i + 1] = weir_expr_cast(b->a, e->args[2 * i + 1], t);
         if (!e->args[2 * i + 1]) return NOMEM(b);
     }
-    if (ast->case_else && !(e->args[n - 1] = weir_expr_cast(b->a, e->args[n - 1], t))) return NOMEM(b);
+    if (ast->case_else && !(e->args[n - 1] = weir_expr_cast(b->a, e->args[n - 1], t)))
+        return NOMEM(b);
     e->type = t;
     *out = e;
     return WEIR_OK;
@@ -852,7 +922,8 @@ static int bind_expr(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
     case WEIR_AST_STAR:
         return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
                            "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression "
-                           "`%s`.", fl->where ? fl->where : "expression");
+                           "`%s`.",
+                           fl->where ? fl->where : "expression");
     case WEIR_AST_FUNC: return bind_func(b, s, ast, fl, out);
     case WEIR_AST_UNARY:
         if ((rc = bind_expr(b, s, ast->args[0], fl, &x)) != WEIR_OK) return rc;
@@ -869,7 +940,8 @@ static int bind_expr(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
             weir_expr *pair[2] = {x, y};
             rc = make_call(b, op_name(ast->op), pair, 2, ast, out);
             if (rc == WEIR_OK && ast->op == WEIR_OP_CONCAT)
-                (*out)->pretty = weir_arena_sprintf(b->a, "concat(%s, %s)", expr_name(b, x), expr_name(b, y));
+                (*out)->pretty =
+                    weir_arena_sprintf(b->a, "concat(%s, %s)", expr_name(b, x), expr_name(b, y));
             return rc;
         }
     case WEIR_AST_IS_NULL:
@@ -924,12 +996,13 @@ static int bind_expr(B *b, const scope *s, const weir_ast_expr *ast, bexpr_flags
         if ((rc = bind_expr(b, s, ast->args[0], fl, &x)) != WEIR_OK) return rc;
         if (!weir_can_cast(x->type, ast->cast_type)) {
             char t1[256], t2[256];
-            return weir_err_at(b->err, WEIR_EANALYSIS, ast->line, ast->pos,
-                               "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "
-                               "\"CAST(%s AS %s)\" due to data type mismatch: cannot cast \"%s\" to "
-                               "\"%s\".",
-                               expr_name(b, x), weir_type_sql(ast->cast_type, t2, sizeof t2),
-                               weir_type_sql(x->type, t1, sizeof t1), t2);
+            return weir_err_at(
+                b->err, WEIR_EANALYSIS, ast->line, ast->pos,
+                "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "
+                "\"CAST(%s AS %s)\" due to data type mismatch: cannot cast \"%s\" to "
+                "\"%s\".",
+                expr_name(b, x), weir_type_sql(ast->cast_type, t2, sizeof t2),
+                weir_type_sql(x->type, t1, sizeof t1), t2);
         }
         weir_expr *c = weir_expr_new(b->a, WEIR_EX_CAST, ast->cast_type);
         if (!c) return NOMEM(b);
@@ -989,7 +1062,8 @@ static bool value_equal(const weir_value *x, const weir_value *y)
         return x->u.s.len == y->u.s.len && memcmp(x->u.s.p, y->u.s.p, (size_t)x->u.s.len) == 0;
     case WEIR_T_STRUCT:
     case WEIR_T_ARRAY:
-    case WEIR_T_MAP: return x->u.nested.vec == y->u.nested.vec && x->u.nested.row == y->u.nested.row;
+    case WEIR_T_MAP:
+        return x->u.nested.vec == y->u.nested.vec && x->u.nested.row == y->u.nested.row;
     default: return x->u.i == y->u.i;
     }
 }
@@ -997,7 +1071,8 @@ static bool value_equal(const weir_value *x, const weir_value *y)
 static bool expr_equal(const weir_expr *x, const weir_expr *y)
 {
     if (x == y) return true;
-    if (x->kind != y->kind || !weir_type_equal(x->type, y->type) || x->nargs != y->nargs) return false;
+    if (x->kind != y->kind || !weir_type_equal(x->type, y->type) || x->nargs != y->nargs)
+        return false;
     switch (x->kind) {
     case WEIR_EX_COLUMN: return x->col == y->col;
     case WEIR_EX_LITERAL: return value_equal(&x->lit, &y->lit);
@@ -1025,7 +1100,8 @@ static bool expr_equal(const weir_expr *x, const weir_expr *y)
  * expression before it is rewritten over the aggregate's output). */
 static void fix_names(B *b, weir_expr *e)
 {
-    for (int i = 0; i < e->nargs; i++) fix_names(b, e->args[i]);
+    for (int i = 0; i < e->nargs; i++)
+        fix_names(b, e->args[i]);
     expr_name(b, e);
 }
 
@@ -1152,7 +1228,8 @@ static int bind_source(B *b, const weir_view *v, const weir_ast_from *f, weir_lp
     if (!path)
         return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
                            "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for %s. It must be "
-                           "specified manually.", v->format);
+                           "specified manually.",
+                           v->format);
     weir_lplan *p = lp_new(b, WEIR_LP_SCAN, 0);
     if (!p) return NOMEM(b);
     int rc = weir_list_files(path, b->a, &p->files, &p->nfiles, b->err);
@@ -1197,17 +1274,20 @@ static int bind_table(B *b, const weir_ast_from *f, weir_lplan **out)
         if (cte) {
             int rc = bind_query(b, cte->query, out);
             if (rc == WEIR_OK && cte->ncol_aliases)
-                rc = rename_columns(b, *out, cte->col_aliases, cte->ncol_aliases, f->line, f->pos, out);
+                rc = rename_columns(b, *out, cte->col_aliases, cte->ncol_aliases, f->line, f->pos,
+                                    out);
             return rc;
         }
     }
     const weir_view *v = b->env->lookup ? b->env->lookup(b->env->user, name) : NULL;
     if (!v || f->nparts > 2) {
         weir_strbuf sb = WEIR_STRBUF_INIT;
-        for (int i = 0; i < f->nparts; i++) weir_sb_printf(&sb, "%s`%s`", i ? "." : "", f->parts[i]);
+        for (int i = 0; i < f->nparts; i++)
+            weir_sb_printf(&sb, "%s`%s`", i ? "." : "", f->parts[i]);
         weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
                     "[TABLE_OR_VIEW_NOT_FOUND] The table or view %s cannot be found. Verify the "
-                    "spelling and correctness of the schema and catalog.", sb.p);
+                    "spelling and correctness of the schema and catalog.",
+                    sb.p);
         weir_sb_free(&sb);
         return WEIR_EANALYSIS;
     }
@@ -1247,13 +1327,15 @@ static int bind_values(B *b, const weir_ast_from *f, weir_lplan **out)
             int rc = bind_expr(b, &empty, f->rows[r][c], &fl, &cells[r * nc + c]);
             if (rc != WEIR_OK) return rc;
             const weir_type *t = cells[r * nc + c]->type;
-            if (r == 0) types[c] = t;
+            if (r == 0)
+                types[c] = t;
             else {
                 const weir_type *ct = weir_common_type(b->a, types[c], t);
                 if (!ct)
                     return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
                                        "[INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Found incompatible "
-                                       "types in the column `col%d` for inline table.", c + 1);
+                                       "types in the column `col%d` for inline table.",
+                                       c + 1);
                 types[c] = ct;
             }
         }
@@ -1289,13 +1371,15 @@ static int bind_tvf(B *b, const weir_ast_from *f, weir_lplan **out)
     if (!name_eq(f->func_name, "range"))
         return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
                            "[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve `%s` to a "
-                           "table-valued function.", f->func_name);
+                           "table-valued function.",
+                           f->func_name);
     int64_t v[3] = {0, 0, 1};
     int n = f->nfunc_args;
     if (n < 1 || n > 4)
         return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
                            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `range` requires [1, 4] "
-                           "parameters but the actual number is %d.", n);
+                           "parameters but the actual number is %d.",
+                           n);
     scope empty = {0};
     weir_eval_ctx ec = {b->a, b->env->conf, 0, b->err};
     for (int i = 0; i < n && i < 3; i++) {
@@ -1376,7 +1460,8 @@ static int split_join_cond(B *b, weir_lplan *j, weir_expr *cond, int nleft, int 
         if (e->kind == WEIR_EX_AND && sp < 254) {
             stack[sp++] = e->args[1];
             stack[sp++] = e->args[0];
-        } else conj[nc++] = e;
+        } else
+            conj[nc++] = e;
     }
     j->lkeys = WEIR_ARENA_NEWN(b->a, weir_expr *, nc);
     j->rkeys = WEIR_ARENA_NEWN(b->a, weir_expr *, nc);
@@ -1403,7 +1488,8 @@ static int split_join_cond(B *b, weir_lplan *j, weir_expr *cond, int nleft, int 
                 continue;
             }
         }
-        if (!resid) resid = e;
+        if (!resid)
+            resid = e;
         else {
             int rc = logic_node(b, WEIR_EX_AND, resid, e, &resid);
             if (rc != WEIR_OK) return rc;
@@ -1467,8 +1553,10 @@ static int bind_join(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
                 return NOMEM(b);
             weir_expr *eq;
             if ((rc = make_call(b, "=", pair, 2, NULL, &eq)) != WEIR_OK) return rc;
-            if (!cond) cond = eq;
-            else if ((rc = logic_node(b, WEIR_EX_AND, cond, eq, &cond)) != WEIR_OK) return rc;
+            if (!cond)
+                cond = eq;
+            else if ((rc = logic_node(b, WEIR_EX_AND, cond, eq, &cond)) != WEIR_OK)
+                return rc;
         }
         if ((rc = split_join_cond(b, j, cond, nl, nl + nr)) != WEIR_OK) return rc;
     } else if (f->on) {
@@ -1503,10 +1591,12 @@ static int bind_join(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
     int k = 0;
     for (int u = 0; u < nusing; u++) {
         weir_expr *le = col_ref(b, lidx[u], all.cols[lidx[u]].type, all.cols[lidx[u]].name);
-        weir_expr *re = col_ref(b, nl + ridx[u], all.cols[nl + ridx[u]].type, all.cols[nl + ridx[u]].name);
+        weir_expr *re =
+            col_ref(b, nl + ridx[u], all.cols[nl + ridx[u]].type, all.cols[nl + ridx[u]].name);
         if (!le || !re) return NOMEM(b);
         weir_expr *e = le;
-        if (j->join_type == WEIR_JOIN_RIGHT) e = re;
+        if (j->join_type == WEIR_JOIN_RIGHT)
+            e = re;
         else if (j->join_type == WEIR_JOIN_FULL) {
             weir_expr *pair[2] = {le, re};
             if ((rc = make_call(b, "coalesce", pair, 2, NULL, &e)) != WEIR_OK) return rc;
@@ -1520,14 +1610,16 @@ static int bind_join(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
     }
     for (int i = 0; i < n; i++) {
         bool is_key = false;
-        for (int u = 0; u < nusing; u++) is_key |= (i == lidx[u] || i == nl + ridx[u]);
+        for (int u = 0; u < nusing; u++)
+            is_key |= (i == lidx[u] || i == nl + ridx[u]);
         if (is_key) continue;
         if (!(ex[k] = col_ref(b, i, all.cols[i].type, all.cols[i].name))) return NOMEM(b);
         on[k] = all.cols[i].name;
         ns.cols[k] = all.cols[i];
         k++;
     }
-    for (int i = 0; i < k; i++) ns.cols[i].want = NULL;
+    for (int i = 0; i < k; i++)
+        ns.cols[i].want = NULL;
     ns.n = k;
     if ((rc = make_project(b, j, ex, on, k, out)) != WEIR_OK) return rc;
     *s = ns;
@@ -1560,7 +1652,8 @@ static int bind_from(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
         return rc;
     if ((rc = scope_of_plan(b, p, qual, s)) != WEIR_OK) return rc;
     if (p->kind == WEIR_LP_SCAN)
-        for (int i = 0; i < s->n; i++) s->cols[i].want = &p->want[i];
+        for (int i = 0; i < s->n; i++)
+            s->cols[i].want = &p->want[i];
     if (f->wm_col) {
         /* Batch queries ignore watermarks (as Spark's withWatermark on a batch Dataset),
          * but the column must exist and be a timestamp. */
@@ -1694,7 +1787,8 @@ static int window_duration(B *b, const weir_ast_expr *a, const char *what, int64
     }
     return weir_err_at(b->err, WEIR_EANALYSIS, a->line, a->pos,
                        "[DATATYPE_MISMATCH] The %s of window() must be an interval literal or a "
-                       "string like '10 minutes', but got %s.", what, expr_name(b, e));
+                       "string like '10 minutes', but got %s.",
+                       what, expr_name(b, e));
 }
 
 /* Spark's TimeWindowing: window(time, length[, slide[, start]]) becomes a WINDOW node that
@@ -1704,7 +1798,8 @@ static int plan_window(B *b, const weir_ast_expr *w, weir_lplan **p, scope *s)
     if (w->nargs < 2 || w->nargs > 4)
         return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
                            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `window` requires [2, 4] "
-                           "parameters but the actual number is %d.", w->nargs);
+                           "parameters but the actual number is %d.",
+                           w->nargs);
     bexpr_flags fl = {.where = "window"};
     weir_expr *t;
     int rc = bind_expr(b, s, w->args[0], &fl, &t);
@@ -1717,7 +1812,8 @@ static int plan_window(B *b, const weir_ast_expr *w, weir_lplan **p, scope *s)
                            "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"window\" "
                            "due to data type mismatch: The first parameter requires the "
                            "(\"TIMESTAMP\" or \"TIMESTAMP_NTZ\") type, however \"%s\" has the "
-                           "type \"%s\".", expr_name(b, t), weir_type_sql(t->type, tb, sizeof tb));
+                           "type \"%s\".",
+                           expr_name(b, t), weir_type_sql(t->type, tb, sizeof tb));
     }
     int64_t len, slide, start = 0;
     if ((rc = window_duration(b, w->args[1], "windowDuration", &len)) != WEIR_OK) return rc;
@@ -1729,11 +1825,13 @@ static int plan_window(B *b, const weir_ast_expr *w, weir_lplan **p, scope *s)
     if (len <= 0)
         return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] The window duration (%lld) must "
-                           "be greater than 0.", (long long)len);
+                           "be greater than 0.",
+                           (long long)len);
     if (slide <= 0)
         return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] The slide duration (%lld) must "
-                           "be greater than 0.", (long long)slide);
+                           "be greater than 0.",
+                           (long long)slide);
     if (slide > len)
         return weir_err_at(b->err, WEIR_EANALYSIS, w->line, w->pos,
                            "[DATATYPE_MISMATCH.PARAMETER_CONSTRAINT_VIOLATION] The slide duration "
@@ -1813,20 +1911,23 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
             return weir_err_at(b->err, WEIR_EANALYSIS, lv->func->line, lv->func->pos,
                                "[UNSUPPORTED_GENERATOR.NOT_GENERATOR] The generator is not "
                                "supported: %s is expected to be a generator. However, its class "
-                               "is not a generator.", expr_name(b, call));
+                               "is not a generator.",
+                               expr_name(b, call));
         int ngen, nc = s.n;
         if ((rc = plan_generate(b, p, call, lv->outer, &p, &ngen)) != WEIR_OK) return rc;
         if (lv->ncol_aliases && lv->ncol_aliases != ngen)
             return weir_err_at(b->err, WEIR_EANALYSIS, lv->func->line, lv->func->pos,
                                "[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the "
                                "AS clause does not match the number of columns output by the "
-                               "UDTF. Expected %d aliases, but got %d.", ngen, lv->ncol_aliases);
+                               "UDTF. Expected %d aliases, but got %d.",
+                               ngen, lv->ncol_aliases);
         scope ns = {WEIR_ARENA_NEWN(b->a, scol, nc + ngen), nc + ngen};
         if (!ns.cols) return NOMEM(b);
         memcpy(ns.cols, s.cols, sizeof(scol) * (size_t)nc);
         for (int k = 0; k < ngen; k++) {
             ns.cols[nc + k].qual = lv->table_alias;
-            ns.cols[nc + k].name = lv->ncol_aliases ? lv->col_aliases[k] : p->schema->fields[nc + k].name;
+            ns.cols[nc + k].name =
+                lv->ncol_aliases ? lv->col_aliases[k] : p->schema->fields[nc + k].name;
             ns.cols[nc + k].type = p->schema->fields[nc + k].type;
             ns.cols[nc + k].want = NULL;
             ns.cols[nc + k].hidden = false;
@@ -1849,8 +1950,10 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
     /* window(): planned once, before the select list that refers to it */
     {
         const weir_ast_expr *w = NULL;
-        for (int i = 0; i < sel->nitems && !w; i++) w = find_window(sel->items[i].expr);
-        for (int i = 0; i < sel->ngroup_by && !w; i++) w = find_window(sel->group_by[i]);
+        for (int i = 0; i < sel->nitems && !w; i++)
+            w = find_window(sel->items[i].expr);
+        for (int i = 0; i < sel->ngroup_by && !w; i++)
+            w = find_window(sel->group_by[i]);
         if (!w) w = find_window(sel->having);
         if (w && sel->from && (rc = plan_window(b, w, &p, &s)) != WEIR_OK) return rc;
     }
@@ -1866,7 +1969,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
             int matched = 0;
             for (int k = 0; k < s.n; k++) {
                 if (s.cols[k].hidden) continue;
-                if (it->expr->nparts && !name_eq(s.cols[k].qual, it->expr->parts[it->expr->nparts - 1]))
+                if (it->expr->nparts &&
+                    !name_eq(s.cols[k].qual, it->expr->parts[it->expr->nparts - 1]))
                     continue;
                 if (n == cap) {
                     sitem *ni = WEIR_ARENA_NEWN(b->a, sitem, cap * 2);
@@ -1887,7 +1991,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
             if (it->expr->nparts && !matched)
                 return weir_err_at(b->err, WEIR_EANALYSIS, it->expr->line, it->expr->pos,
                                    "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve %s.* given input "
-                                   "columns %s.", quote_ident(b, it->expr->parts[0]), "");
+                                   "columns %s.",
+                                   quote_ident(b, it->expr->parts[0]), "");
             continue;
         }
         if (n == cap) {
@@ -1970,7 +2075,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
                     if (k < 1 || k > n)
                         return weir_err_at(b->err, WEIR_EANALYSIS, g->line, g->pos,
                                            "[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position %ld is "
-                                           "not in select list (valid range is [1, %d]).", k, n);
+                                           "not in select list (valid range is [1, %d]).",
+                                           k, n);
                     ge = items[k - 1].e;
                     if (has_agg(ge))
                         return weir_err_at(b->err, WEIR_EANALYSIS, g->line, g->pos,
@@ -1996,7 +2102,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
                     if (fl.any_agg)
                         return weir_err_at(b->err, WEIR_EANALYSIS, g->line, g->pos,
                                            "[GROUP_BY_AGGREGATE] Aggregate functions are not "
-                                           "allowed in GROUP BY, but found %s.", expr_name(b, ge));
+                                           "allowed in GROUP BY, but found %s.",
+                                           expr_name(b, ge));
                 }
                 fix_names(b, ge);
                 ac.groups[ac.ngroups++] = ge;
@@ -2013,14 +2120,16 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
                         : sel->group_kind == WEIR_GROUP_ROLLUP ? ng + 1
                                                                : sel->nsets;
             if (ng > 12 && sel->group_kind == WEIR_GROUP_CUBE)
-                return weir_err(b->err, WEIR_EANALYSIS, "[GROUPING_SIZE_LIMIT_EXCEEDED] Grouping "
+                return weir_err(b->err, WEIR_EANALYSIS,
+                                "[GROUPING_SIZE_LIMIT_EXCEEDED] Grouping "
                                 "sets size cannot be greater than 4096");
             weir_lplan *pre;
             weir_expr **pex = WEIR_ARENA_NEWN(b->a, weir_expr *, nin + ng);
             const char **pnames = WEIR_ARENA_NEWN(b->a, const char *, nin + ng);
             if (!pex || !pnames) return NOMEM(b);
             for (int i = 0; i < nin; i++) {
-                if (!(pex[i] = col_ref(b, i, in->schema->fields[i].type, in->schema->fields[i].name)))
+                if (!(pex[i] =
+                          col_ref(b, i, in->schema->fields[i].type, in->schema->fields[i].name)))
                     return NOMEM(b);
                 pnames[i] = in->schema->fields[i].name;
             }
@@ -2092,7 +2201,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
         agg->children[0] = in;
         agg->groups = plan_groups;
         agg->ngroups = nplan_groups;
-        for (int i = 0; i < n; i++) items[i].e = post[i];
+        for (int i = 0; i < n; i++)
+            items[i].e = post[i];
         /* The aggregate node's schema is finalized after ORDER BY binding (more aggs may
          * appear); HAVING filters its output. */
         p = agg;
@@ -2122,12 +2232,14 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
                 if (k < 1 || k > n)
                     return weir_err_at(b->err, WEIR_EANALYSIS, oe->line, oe->pos,
                                        "[ORDER_BY_POS_OUT_OF_RANGE] ORDER BY position %ld is not "
-                                       "in select list (valid range is [1, %d]).", k, n);
+                                       "in select list (valid range is [1, %d]).",
+                                       k, n);
                 target = (int)k - 1;
             } else if (oe->kind == WEIR_AST_COLUMN && oe->nparts == 1) {
                 for (int k = 0; k < n; k++)
                     if (name_eq(items[k].name, oe->parts[0]) &&
-                        (items[k].alias || items[k].ast == NULL || items[k].ast->kind == WEIR_AST_COLUMN)) {
+                        (items[k].alias || items[k].ast == NULL ||
+                         items[k].ast->kind == WEIR_AST_COLUMN)) {
                         target = k;
                         break;
                     }
@@ -2191,7 +2303,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
             while (sp) {
                 weir_expr *e = stack[--sp];
                 if (e->kind == WEIR_EX_COLUMN && e->col >= ac.ngroups) e->col += 1;
-                for (int k = 0; k < e->nargs && sp < 64; k++) stack[sp++] = e->args[k];
+                for (int k = 0; k < e->nargs && sp < 64; k++)
+                    stack[sp++] = e->args[k];
             }
         }
         if (p != agg && p->cond) {
@@ -2201,7 +2314,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
             while (sp) {
                 weir_expr *e = stack[--sp];
                 if (e->kind == WEIR_EX_COLUMN && e->col >= ac.ngroups) e->col += 1;
-                for (int k = 0; k < e->nargs && sp < 64; k++) stack[sp++] = e->args[k];
+                for (int k = 0; k < e->nargs && sp < 64; k++)
+                    stack[sp++] = e->args[k];
             }
         }
     }
@@ -2214,7 +2328,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
         d->groups = WEIR_ARENA_NEWN(b->a, weir_expr *, total ? total : 1);
         if (!d->groups) return NOMEM(b);
         for (int i = 0; i < total; i++)
-            if (!(d->groups[i] = col_ref(b, i, p->schema->fields[i].type, names[i]))) return NOMEM(b);
+            if (!(d->groups[i] = col_ref(b, i, p->schema->fields[i].type, names[i])))
+                return NOMEM(b);
         d->schema = p->schema;
         p = d;
     }
@@ -2225,7 +2340,8 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
         so->schema = p->schema;
         for (int i = 0; i < norder; i++) {
             int t = (int)(intptr_t)keys[i].expr;
-            if (!(keys[i].expr = col_ref(b, t, p->schema->fields[t].type, names[t]))) return NOMEM(b);
+            if (!(keys[i].expr = col_ref(b, t, p->schema->fields[t].type, names[t])))
+                return NOMEM(b);
         }
         so->keys = keys;
         so->nkeys = norder;
@@ -2266,7 +2382,8 @@ static int coerce_union(B *b, weir_lplan **l, weir_lplan **r, const weir_ast_que
                                "with compatible column types. The %dth column of the second table "
                                "is \"%s\" type which is not compatible with \"%s\" at the same "
                                "column of the first table.",
-                               i + 1, weir_type_sql(y, t2, sizeof t2), weir_type_sql(x, t1, sizeof t1));
+                               i + 1, weir_type_sql(y, t2, sizeof t2),
+                               weir_type_sql(x, t1, sizeof t1));
         }
         need |= !weir_type_equal(types[i], x) || !weir_type_equal(types[i], y);
     }
@@ -2294,12 +2411,8 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
     if (q->nctes) b->ctes = &frame;
     weir_lplan *p = NULL;
     switch (q->kind) {
-    case WEIR_QUERY_SELECT:
-        rc = bind_select(b, q->select, q->order_by, q->norder_by, &p);
-        break;
-    case WEIR_QUERY_NESTED:
-        rc = bind_query(b, q->left, &p);
-        break;
+    case WEIR_QUERY_SELECT: rc = bind_select(b, q->select, q->order_by, q->norder_by, &p); break;
+    case WEIR_QUERY_NESTED: rc = bind_query(b, q->left, &p); break;
     case WEIR_QUERY_UNION_ALL:
     case WEIR_QUERY_UNION: {
         weir_lplan *l, *r;
@@ -2318,7 +2431,8 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
             d->children[0] = p;
             d->ngroups = n;
             for (int i = 0; i < n; i++)
-                if (!(d->groups[i] = col_ref(b, i, p->schema->fields[i].type, p->schema->fields[i].name)))
+                if (!(d->groups[i] =
+                          col_ref(b, i, p->schema->fields[i].type, p->schema->fields[i].name)))
                     return NOMEM(b);
             d->schema = p->schema;
             p = d;
@@ -2335,7 +2449,8 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
     if (q->kind != WEIR_QUERY_SELECT && q->norder_by) {
         /* ORDER BY over a set operation: output columns by name or position. */
         weir_lplan *so = lp_new(b, WEIR_LP_SORT, 1);
-        if (!so || !(so->keys = WEIR_ARENA_NEWN(b->a, weir_sort_key, q->norder_by))) return NOMEM(b);
+        if (!so || !(so->keys = WEIR_ARENA_NEWN(b->a, weir_sort_key, q->norder_by)))
+            return NOMEM(b);
         scope s;
         if ((rc = scope_of_plan(b, p, NULL, &s)) != WEIR_OK) return rc;
         for (int i = 0; i < q->norder_by; i++) {
@@ -2346,15 +2461,18 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
                 if (k < 1 || k > s.n)
                     return weir_err_at(b->err, WEIR_EANALYSIS, oe->line, oe->pos,
                                        "[ORDER_BY_POS_OUT_OF_RANGE] ORDER BY position %ld is not "
-                                       "in select list (valid range is [1, %d]).", k, s.n);
-                if (!(e = col_ref(b, (int)k - 1, s.cols[k - 1].type, s.cols[k - 1].name))) return NOMEM(b);
+                                       "in select list (valid range is [1, %d]).",
+                                       k, s.n);
+                if (!(e = col_ref(b, (int)k - 1, s.cols[k - 1].type, s.cols[k - 1].name)))
+                    return NOMEM(b);
             } else {
                 bexpr_flags fl = {.where = "ORDER BY"};
                 if ((rc = bind_expr(b, &s, oe, &fl, &e)) != WEIR_OK) return rc;
             }
             so->keys[i].expr = e;
             so->keys[i].desc = q->order_by[i].desc;
-            so->keys[i].nulls_first = q->order_by[i].nulls == 1 || (q->order_by[i].nulls == 0 && !q->order_by[i].desc);
+            so->keys[i].nulls_first =
+                q->order_by[i].nulls == 1 || (q->order_by[i].nulls == 0 && !q->order_by[i].desc);
         }
         so->nkeys = q->norder_by;
         so->children[0] = p;

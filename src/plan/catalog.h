@@ -27,7 +27,7 @@ typedef struct weir_view {
     const weir_ast_query *query;
     const char **col_names;
     int ncol_names;
-    const char *sql; /* the definition's text (AST spans point into it) */
+    const char *sql;  /* the definition's text (AST spans point into it) */
     weir_arena arena; /* owns everything above */
     struct weir_view *next;
 } weir_view;

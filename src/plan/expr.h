@@ -50,7 +50,7 @@ struct weir_expr {
     int field;      /* FIELD: index into args[0]'s struct type */
     weir_value lit; /* LITERAL (strings/nested values live in the plan arena) */
     const weir_func *fn;
-    const char *fname;  /* CALL/AGG: the name as called, lower case (Spark prints aliases) */
+    const char *fname; /* CALL/AGG: the name as called, lower case (Spark prints aliases) */
     weir_expr **args;
     int nargs;
     void *bind_data;    /* per-call state prepared by bind (compiled regex, format, schema) */
@@ -60,9 +60,9 @@ struct weir_expr {
 
 /* Session settings visible to binding and evaluation. */
 typedef struct weir_conf_view {
-    const weir_tz *tz;  /* spark.sql.session.timeZone */
-    bool ansi;          /* spark.sql.ansi.enabled (default false) */
-    bool case_sensitive;/* spark.sql.caseSensitive (default false) */
+    const weir_tz *tz;   /* spark.sql.session.timeZone */
+    bool ansi;           /* spark.sql.ansi.enabled (default false) */
+    bool case_sensitive; /* spark.sql.caseSensitive (default false) */
 } weir_conf_view;
 
 typedef struct weir_bind_ctx {
@@ -73,7 +73,7 @@ typedef struct weir_bind_ctx {
 typedef struct weir_eval_ctx {
     weir_arena *arena; /* the batch arena: result vectors */
     const weir_conf_view *conf;
-    int64_t now_us;    /* current_timestamp() for this query / micro-batch */
+    int64_t now_us; /* current_timestamp() for this query / micro-batch */
     weir_error *err;
 } weir_eval_ctx;
 
@@ -107,8 +107,7 @@ struct weir_func {
      * is the first argument's. */
     int (*bind)(weir_bind_ctx *bc, weir_expr *e, weir_error *err);
     /* SCALAR: computes *out (length n, allocated in ctx->arena) from args[i] (length n). */
-    int (*exec)(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args, int32_t n,
-                weir_vec **out);
+    int (*exec)(weir_eval_ctx *ctx, const weir_expr *e, weir_vec **args, int32_t n, weir_vec **out);
     /* AGG */
     size_t (*state_size)(const weir_expr *e);
     void (*agg_init)(const weir_expr *e, void *state);

@@ -23,40 +23,59 @@ typedef struct weir_ast_from weir_ast_from;
 /* ---- expressions ---------------------------------------------------------------- */
 
 typedef enum weir_ast_expr_kind {
-    WEIR_AST_LITERAL,       /* lit */
-    WEIR_AST_COLUMN,        /* parts[0..nparts): a, t.a, t.a.b (struct fields resolved later) */
-    WEIR_AST_STAR,          /* * or qualifier.* : parts = qualifier (nparts may be 0) */
-    WEIR_AST_FUNC,          /* name(args) ; count(*) has one STAR arg; distinct flag */
-    WEIR_AST_UNARY,         /* op, args[0] */
-    WEIR_AST_BINARY,        /* op, args[0], args[1] */
-    WEIR_AST_IS_NULL,       /* args[0] IS [NOT] NULL (negated) */
-    WEIR_AST_IN,            /* args[0] [NOT] IN (args[1..nargs)) */
-    WEIR_AST_BETWEEN,       /* args[0] [NOT] BETWEEN args[1] AND args[2] */
-    WEIR_AST_LIKE,          /* args[0] [NOT] LIKE/ILIKE/RLIKE args[1] [ESCAPE args[2]]; op says which */
-    WEIR_AST_CASE,          /* CASE [args[0]=operand or NULL] WHEN/THEN pairs, ELSE: see case_* */
-    WEIR_AST_CAST,          /* CAST(args[0] AS cast_type), TRY_CAST (try_cast), args[0]::type */
-    WEIR_AST_FIELD,         /* args[0].name where args[0] is not a plain column (e.g. f(x).a) */
-    WEIR_AST_SUBSCRIPT,     /* args[0][args[1]] */
-    WEIR_AST_NAMED_ARG,     /* name => args[0] (only as a function argument) */
-    WEIR_AST_SUBQUERY,      /* (SELECT ...) scalar subquery: query */
-    WEIR_AST_EXISTS,        /* [NOT] EXISTS (query) */
-    WEIR_AST_IS_BOOL,       /* args[0] IS [NOT] TRUE/FALSE/UNKNOWN: bool_value (1/0/-1), negated */
+    WEIR_AST_LITERAL,   /* lit */
+    WEIR_AST_COLUMN,    /* parts[0..nparts): a, t.a, t.a.b (struct fields resolved later) */
+    WEIR_AST_STAR,      /* * or qualifier.* : parts = qualifier (nparts may be 0) */
+    WEIR_AST_FUNC,      /* name(args) ; count(*) has one STAR arg; distinct flag */
+    WEIR_AST_UNARY,     /* op, args[0] */
+    WEIR_AST_BINARY,    /* op, args[0], args[1] */
+    WEIR_AST_IS_NULL,   /* args[0] IS [NOT] NULL (negated) */
+    WEIR_AST_IN,        /* args[0] [NOT] IN (args[1..nargs)) */
+    WEIR_AST_BETWEEN,   /* args[0] [NOT] BETWEEN args[1] AND args[2] */
+    WEIR_AST_LIKE,      /* args[0] [NOT] LIKE/ILIKE/RLIKE args[1] [ESCAPE args[2]]; op says which */
+    WEIR_AST_CASE,      /* CASE [args[0]=operand or NULL] WHEN/THEN pairs, ELSE: see case_* */
+    WEIR_AST_CAST,      /* CAST(args[0] AS cast_type), TRY_CAST (try_cast), args[0]::type */
+    WEIR_AST_FIELD,     /* args[0].name where args[0] is not a plain column (e.g. f(x).a) */
+    WEIR_AST_SUBSCRIPT, /* args[0][args[1]] */
+    WEIR_AST_NAMED_ARG, /* name => args[0] (only as a function argument) */
+    WEIR_AST_SUBQUERY,  /* (SELECT ...) scalar subquery: query */
+    WEIR_AST_EXISTS,    /* [NOT] EXISTS (query) */
+    WEIR_AST_IS_BOOL,   /* args[0] IS [NOT] TRUE/FALSE/UNKNOWN: bool_value (1/0/-1), negated */
 } weir_ast_expr_kind;
 
 typedef enum weir_ast_op {
     WEIR_OP_NONE = 0,
     /* unary */
-    WEIR_OP_NEG, WEIR_OP_PLUS, WEIR_OP_NOT, WEIR_OP_BITNOT,
+    WEIR_OP_NEG,
+    WEIR_OP_PLUS,
+    WEIR_OP_NOT,
+    WEIR_OP_BITNOT,
     /* arithmetic */
-    WEIR_OP_ADD, WEIR_OP_SUB, WEIR_OP_MUL, WEIR_OP_DIV, WEIR_OP_MOD, WEIR_OP_IDIV /* DIV */,
-    WEIR_OP_CONCAT /* || */, WEIR_OP_BITAND, WEIR_OP_BITOR, WEIR_OP_BITXOR,
+    WEIR_OP_ADD,
+    WEIR_OP_SUB,
+    WEIR_OP_MUL,
+    WEIR_OP_DIV,
+    WEIR_OP_MOD,
+    WEIR_OP_IDIV /* DIV */,
+    WEIR_OP_CONCAT /* || */,
+    WEIR_OP_BITAND,
+    WEIR_OP_BITOR,
+    WEIR_OP_BITXOR,
     /* comparison */
-    WEIR_OP_EQ /* = and == */, WEIR_OP_NEQ /* <> and != */, WEIR_OP_LT, WEIR_OP_LE, WEIR_OP_GT,
-    WEIR_OP_GE, WEIR_OP_NSEQ /* <=> */,
+    WEIR_OP_EQ /* = and == */,
+    WEIR_OP_NEQ /* <> and != */,
+    WEIR_OP_LT,
+    WEIR_OP_LE,
+    WEIR_OP_GT,
+    WEIR_OP_GE,
+    WEIR_OP_NSEQ /* <=> */,
     /* logic */
-    WEIR_OP_AND, WEIR_OP_OR,
+    WEIR_OP_AND,
+    WEIR_OP_OR,
     /* pattern matching (WEIR_AST_LIKE) */
-    WEIR_OP_LIKE, WEIR_OP_ILIKE, WEIR_OP_RLIKE /* also REGEXP */,
+    WEIR_OP_LIKE,
+    WEIR_OP_ILIKE,
+    WEIR_OP_RLIKE /* also REGEXP */,
 } weir_ast_op;
 
 /* Literal as written. Numbers keep their text so the binder can type them exactly as
@@ -80,34 +99,37 @@ typedef enum weir_ast_lit_kind {
 
 /* Units of an interval literal, from largest to smallest. */
 typedef enum weir_interval_unit {
-    WEIR_IU_DAY = 0, WEIR_IU_HOUR, WEIR_IU_MINUTE, WEIR_IU_SECOND,
+    WEIR_IU_DAY = 0,
+    WEIR_IU_HOUR,
+    WEIR_IU_MINUTE,
+    WEIR_IU_SECOND,
     /* sub-second units only appear in the multi-unit form and are folded into SECOND */
 } weir_interval_unit;
 
 typedef struct weir_ast_lit {
     weir_ast_lit_kind kind;
     bool b;
-    const char *text; /* numeric literal digits without suffix (e.g. "1.50"); otherwise NULL */
-    const char *str;  /* STRING/BINARY/DATE/TIMESTAMP payload; NUL-terminated */
-    int32_t len;      /* byte length of str */
-    int64_t interval_us;                /* INTERVAL: total microseconds (may be negative) */
-    weir_interval_unit iv_from, iv_to;  /* INTERVAL: e.g. MINUTE..MINUTE, HOUR..MINUTE */
+    const char *text;    /* numeric literal digits without suffix (e.g. "1.50"); otherwise NULL */
+    const char *str;     /* STRING/BINARY/DATE/TIMESTAMP payload; NUL-terminated */
+    int32_t len;         /* byte length of str */
+    int64_t interval_us; /* INTERVAL: total microseconds (may be negative) */
+    weir_interval_unit iv_from, iv_to; /* INTERVAL: e.g. MINUTE..MINUTE, HOUR..MINUTE */
 } weir_ast_lit;
 
 struct weir_ast_expr {
     weir_ast_expr_kind kind;
-    int line, pos;    /* first token */
-    int start, end;   /* byte span in the statement text [start, end) */
+    int line, pos;  /* first token */
+    int start, end; /* byte span in the statement text [start, end) */
     weir_ast_op op;
-    bool negated;     /* NOT IN, NOT BETWEEN, NOT LIKE, IS NOT NULL, NOT EXISTS, IS NOT TRUE */
-    bool distinct;    /* FUNC: f(DISTINCT ...) */
-    bool try_cast;    /* CAST: TRY_CAST */
-    int bool_value;   /* IS_BOOL: 1 TRUE, 0 FALSE, -1 UNKNOWN */
+    bool negated;   /* NOT IN, NOT BETWEEN, NOT LIKE, IS NOT NULL, NOT EXISTS, IS NOT TRUE */
+    bool distinct;  /* FUNC: f(DISTINCT ...) */
+    bool try_cast;  /* CAST: TRY_CAST */
+    int bool_value; /* IS_BOOL: 1 TRUE, 0 FALSE, -1 UNKNOWN */
     weir_ast_lit lit;
-    const char *name;          /* FUNC name as written; FIELD / NAMED_ARG name */
-    const char **parts;        /* COLUMN name parts; STAR qualifier parts */
+    const char *name;   /* FUNC name as written; FIELD / NAMED_ARG name */
+    const char **parts; /* COLUMN name parts; STAR qualifier parts */
     int nparts;
-    weir_ast_expr **args;      /* operands / function arguments */
+    weir_ast_expr **args; /* operands / function arguments */
     int nargs;
     /* CASE: when[i] -> then[i]; else_expr may be NULL. operand is args[0] when nargs == 1. */
     weir_ast_expr **case_when, **case_then;
@@ -249,14 +271,15 @@ struct weir_ast_query {
 /* ---- statements ------------------------------------------------------------------- */
 
 typedef enum weir_stmt_kind {
-    WEIR_STMT_QUERY,                    /* query */
-    WEIR_STMT_SET,                      /* SET key = value */
-    WEIR_STMT_SET_SHOW,                 /* SET key   (key may be NULL: SET lists all; SET -v too) */
-    WEIR_STMT_RESET,                    /* RESET [key] */
-    WEIR_STMT_CREATE_VIEW_USING,        /* CREATE [OR REPLACE] TEMPORARY VIEW n [(cols)] USING f OPTIONS */
-    WEIR_STMT_CREATE_VIEW_AS,           /* CREATE [OR REPLACE] TEMPORARY VIEW n [(names)] AS query */
-    WEIR_STMT_CREATE_STREAMING_TABLE,   /* CREATE [OR REPLACE] STREAMING TABLE n USING f OPTIONS AS q */
-    WEIR_STMT_SHOW_STREAMING_TABLES,    /* SHOW STREAMING TABLES */
+    WEIR_STMT_QUERY,             /* query */
+    WEIR_STMT_SET,               /* SET key = value */
+    WEIR_STMT_SET_SHOW,          /* SET key   (key may be NULL: SET lists all; SET -v too) */
+    WEIR_STMT_RESET,             /* RESET [key] */
+    WEIR_STMT_CREATE_VIEW_USING, /* CREATE [OR REPLACE] TEMPORARY VIEW n [(cols)] USING f OPTIONS */
+    WEIR_STMT_CREATE_VIEW_AS,    /* CREATE [OR REPLACE] TEMPORARY VIEW n [(names)] AS query */
+    WEIR_STMT_CREATE_STREAMING_TABLE, /* CREATE [OR REPLACE] STREAMING TABLE n USING f OPTIONS AS q
+                                       */
+    WEIR_STMT_SHOW_STREAMING_TABLES,  /* SHOW STREAMING TABLES */
     WEIR_STMT_DESCRIBE_STREAMING_TABLE, /* DESCRIBE STREAMING TABLE n */
     WEIR_STMT_AWAIT_STREAMING_TABLE,    /* AWAIT STREAMING TABLE n [TIMEOUT 'x'] */
     WEIR_STMT_STOP_STREAMING_TABLE,     /* STOP STREAMING TABLE n */
@@ -281,22 +304,22 @@ typedef struct weir_ast_column_def {
 typedef struct weir_ast_stmt {
     weir_stmt_kind kind;
     int line, pos;
-    int start, end;       /* byte span of the statement in the script, without the ';' */
+    int start, end; /* byte span of the statement in the script, without the ';' */
     bool or_replace;
     bool if_exists;
-    bool extended;        /* EXPLAIN EXTENDED */
-    const char *name;     /* view / streaming table name */
+    bool extended;                /* EXPLAIN EXTENDED */
+    const char *name;             /* view / streaming table name */
     weir_ast_column_def *columns; /* CREATE VIEW name (col TYPE, ...) USING */
     int ncolumns;
-    const char **col_names;       /* CREATE VIEW name (a, b) AS query */
+    const char **col_names; /* CREATE VIEW name (a, b) AS query */
     int ncol_names;
-    const char *format;           /* USING format */
+    const char *format; /* USING format */
     weir_ast_option *options;
     int noptions;
     weir_ast_query *query;
-    const char *key;      /* SET / RESET key (text as written, trimmed) */
-    const char *value;    /* SET value (quotes removed if quoted, else trimmed text) */
-    const char *timeout;  /* AWAIT ... TIMEOUT 'n seconds' */
+    const char *key;     /* SET / RESET key (text as written, trimmed) */
+    const char *value;   /* SET value (quotes removed if quoted, else trimmed text) */
+    const char *timeout; /* AWAIT ... TIMEOUT 'n seconds' */
 } weir_ast_stmt;
 
 /* ---- parser entry points (sql/parser.c) ------------------------------------------------ */

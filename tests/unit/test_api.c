@@ -116,7 +116,8 @@ static void test_show_and_settings(void **state)
     assert_string_equal(tz, "UTC");
     weir_free(tz);
     weir_stmt *st;
-    assert_int_equal(weir_prepare(db, "SELECT TIMESTAMP '2016-03-20 12:20:00' AS ts", &st, NULL), WEIR_OK);
+    assert_int_equal(weir_prepare(db, "SELECT TIMESTAMP '2016-03-20 12:20:00' AS ts", &st, NULL),
+                     WEIR_OK);
     char *text;
     assert_int_equal(weir_stmt_show(st, 20, 20, &text), WEIR_OK);
     assert_string_equal(text, "+-------------------+\n"

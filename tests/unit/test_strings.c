@@ -265,6 +265,14 @@ static void test_case(void **state)
     S1("initcap", "Sql Is Fun", 1, "s:sQL iS fUN");
     S1("initcap", "Ab-cd Éf", 1, "s:aB-CD éF");
     S1("upper", NUL_S, 1, "n");
+    /* Java's full case mapping (String.toUpperCase / toLowerCase), which Spark uses for
+     * non-ASCII text: one code point may map to several, and a word-final capital sigma
+     * lower-cases to the final form */
+    S1("upper", "STRASSE", 1, "s:straße");
+    S1("upper", "FIX", 1, "s:\uFB01x");
+    S1("lower", "i\u0307", 1, "s:\u0130");
+    S1("lower", "οδος σα", 1, "s:ΟΔΟΣ ΣΑ");
+    S1("initcap", "Straße Οδος", 1, "s:STRAßE ΟΔΟΣ");
 }
 
 static void test_substring(void **state)
