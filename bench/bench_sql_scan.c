@@ -105,7 +105,14 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("peak RSS: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+    printf("peak RSS: %.1f MiB (includes the memory-mapped input file)\n",
+           (double)ru.ru_maxrss / 1024.0);
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "RssAnon:", 8) == 0)
+            printf("anonymous RSS after the queries: %s", line + 8);
+    if (f) fclose(f);
     weir_close(db);
     return 0;
 }
