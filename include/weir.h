@@ -111,6 +111,50 @@ int weir_set(weir_db *db, const char *key, const char *value);
 /* Current value (malloc'd copy, caller frees) or NULL when unset and without default. */
 char *weir_get(weir_db *db, const char *key);
 
+/* ---- streaming queries -------------------------------------------------------------- */
+
+/* A streaming query started by CREATE STREAMING TABLE. It belongs to its session (freed by
+ * weir_close); the handle stays valid after the query stops. */
+typedef struct weir_query weir_query;
+
+/* The query named `name` (the newest one when several ran under that name), or NULL. */
+weir_query *weir_query_find(weir_db *db, const char *name);
+const char *weir_query_name(weir_query *q);
+bool weir_query_is_active(weir_query *q);
+/* Waits until the query stops or timeout_ms passes (< 0: no timeout). *terminated says
+ * whether it stopped. A query that failed returns its error (weir_errmsg). */
+int weir_query_await(weir_query *q, int64_t timeout_ms, bool *terminated);
+/* Stops the query gracefully: the running batch finishes and commits. */
+int weir_query_stop(weir_query *q);
+/* Blocks until every row available in the sources now has been processed (Spark's
+ * processAllAvailable). */
+int weir_query_process_all_available(weir_query *q);
+/* StreamingQueryProgress JSON of the last batch (pretty), or NULL before the first one;
+ * StreamingQueryStatus JSON. malloc'd, free with weir_free. */
+char *weir_query_last_progress(weir_query *q);
+char *weir_query_status(weir_query *q);
+/* Manual triggers for tests and embedders: with `SET weir.streaming.manualTrigger = true`
+ * queries created afterwards run no thread; each call runs one trigger in the caller's
+ * thread. *ran says whether a micro-batch ran. A query with trigger 'once' or
+ * 'availableNow' stops by itself as usual. */
+int weir_query_trigger(weir_query *q, bool *ran);
+/* `SET weir.streaming.manualClock = true`: queries created afterwards read a manual clock
+ * that starts at 0 ms and moves only here (processing-time triggers, rate source,
+ * batchTimestampMs). */
+void weir_advance_clock(weir_db *db, int64_t ms);
+/* The session's streaming queries, oldest first: count and i-th. */
+int weir_query_count(weir_db *db);
+weir_query *weir_query_at(weir_db *db, int i);
+/* A one-line live status: "name: batch N, R rows, X rows/s, <status>" (malloc'd). */
+char *weir_query_status_line(weir_query *q);
+/* Where the console sink prints (default: stdout). */
+void weir_set_output(weir_db *db, void (*cb)(void *user, const char *text), void *user);
+/* Waits until every streaming query of the session has stopped. When *interrupted becomes
+ * non-zero (a signal handler's flag) all queries are stopped gracefully first. */
+int weir_await_all(weir_db *db, const volatile int *interrupted);
+/* Stops every running query gracefully. */
+void weir_stop_all(weir_db *db);
+
 /* Frees memory returned by weir (text of weir_stmt_show, weir_get). */
 void weir_free(void *p);
 

@@ -9,17 +9,31 @@
 #include "base/strbuf.h"
 #include "exec/op.h"
 #include "plan/catalog.h"
+#include "stream/query.h"
 
 typedef struct weir_conf_entry {
     char *key, *value;
     struct weir_conf_entry *next;
 } weir_conf_entry;
 
+/* A streaming query known to the session (running or stopped). */
+struct weir_query {
+    weir_db *db; /* errors are reported in the session */
+    weir_squery *sq;
+    weir_memtable *memtable; /* memory sink table, owned here */
+    struct weir_query *next;
+};
+
 struct weir_db {
     weir_conf_entry *conf; /* explicitly set keys */
     weir_view *views;
+    weir_view *graveyard; /* dropped/replaced views: a running query may still use them */
     weir_conf_view confv; /* parsed settings used by planning and execution */
     weir_error err;
+    weir_query *queries; /* newest first */
+    weir_clock wall_clock, manual_clock;
+    void (*print)(void *user, const char *text); /* console sink output */
+    void *print_user;
 };
 
 struct weir_stmt {
@@ -37,6 +51,23 @@ struct weir_stmt {
     bool executed;
     weir_exec_ctx ctx;
 };
+
+/* Streaming statements (api/streaming.c). */
+int weir_api_create_streaming_table(weir_stmt *st);
+int weir_api_show_streaming_tables(weir_stmt *st);
+int weir_api_describe_streaming_table(weir_stmt *st);
+int weir_api_await_streaming_table(weir_stmt *st);
+int weir_api_stop_streaming_table(weir_stmt *st);
+/* weir_stream_refs.schema_of for the session's views. */
+int weir_api_stream_schema_of(void *db, const weir_view *v, weir_arena *a, const weir_type **out,
+                              weir_error *err);
+/* Helpers shared by session.c and streaming.c */
+const char *weir_api_conf_value(weir_db *db, const char *key);
+weir_view *weir_api_view_find(weir_db *db, const char *name);
+const weir_view *weir_api_view_lookup(void *db, const char *name);
+void weir_api_view_retire(weir_db *db, weir_view *v);
+int weir_api_utility_result(weir_stmt *st, const char *const *names, int ncols,
+                            const char *const *cells, int nrows);
 
 /* Copies a batch into a fresh Arrow struct array (owning its memory). */
 int weir_arrow_export_batch(const weir_batch *b, const weir_type *schema, struct ArrowArray *out);

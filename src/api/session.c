@@ -36,7 +36,7 @@ static weir_conf_entry *conf_find(weir_db *db, const char *key)
     return NULL;
 }
 
-static const char *conf_value(weir_db *db, const char *key)
+const char *weir_api_conf_value(weir_db *db, const char *key)
 {
     weir_conf_entry *e = conf_find(db, key);
     if (e) return e->value;
@@ -115,7 +115,7 @@ int weir_set(weir_db *db, const char *key, const char *value)
 
 char *weir_get(weir_db *db, const char *key)
 {
-    const char *v = conf_value(db, key);
+    const char *v = weir_api_conf_value(db, key);
     return v ? strdup(v) : NULL;
 }
 
@@ -127,6 +127,8 @@ int weir_open(weir_db **out_db)
     *out_db = db;
     if (!db) return WEIR_ENOMEM;
     db->confv.tz = weir_tz_default();
+    weir_clock_init(&db->wall_clock, false, 0);
+    weir_clock_init(&db->manual_clock, true, 0);
     return WEIR_OK;
 }
 
@@ -139,6 +141,19 @@ static void view_free(weir_view *v)
 void weir_close(weir_db *db)
 {
     if (!db) return;
+    weir_stop_all(db);
+    for (weir_query *q = db->queries, *n; q; q = n) {
+        n = q->next;
+        weir_squery_free(q->sq);
+        weir_memtable_free(q->memtable);
+        free(q);
+    }
+    for (weir_view *v = db->graveyard, *n; v; v = n) {
+        n = v->next;
+        view_free(v);
+    }
+    weir_clock_destroy(&db->wall_clock);
+    weir_clock_destroy(&db->manual_clock);
     for (weir_conf_entry *e = db->conf, *n; e; e = n) {
         n = e->next;
         free(e->key);
@@ -174,24 +189,26 @@ void weir_free(void *p)
     free(p);
 }
 
-static weir_view *view_find(weir_db *db, const char *name)
+weir_view *weir_api_view_find(weir_db *db, const char *name)
 {
     for (weir_view *v = db->views; v; v = v->next)
         if (strcasecmp(v->name, name) == 0) return v;
     return NULL;
 }
 
-static const weir_view *view_lookup(void *user, const char *name)
+const weir_view *weir_api_view_lookup(void *user, const char *name)
 {
-    return view_find(user, name);
+    return weir_api_view_find(user, name);
 }
 
-static void view_remove(weir_db *db, weir_view *v)
+/* Unlinks a view; it is freed with the session since a running query may still use it. */
+void weir_api_view_retire(weir_db *db, weir_view *v)
 {
     for (weir_view **pp = &db->views; *pp; pp = &(*pp)->next)
         if (*pp == v) {
             *pp = v->next;
-            view_free(v);
+            v->next = db->graveyard;
+            db->graveyard = v;
             return;
         }
 }
@@ -200,13 +217,13 @@ static void view_remove(weir_db *db, weir_view *v)
 
 static weir_bind_env bind_env(weir_stmt *st)
 {
-    weir_bind_env env = {&st->arena, &st->db->confv, view_lookup, st->db, st->text};
+    weir_bind_env env = {&st->arena, &st->db->confv, weir_api_view_lookup, st->db, st->text, NULL};
     return env;
 }
 
 /* Result schema + one prebuilt batch of string columns (utility statements). */
-static int utility_result(weir_stmt *st, const char *const *names, int ncols,
-                          const char *const *cells, int nrows)
+int weir_api_utility_result(weir_stmt *st, const char *const *names, int ncols,
+                            const char *const *cells, int nrows)
 {
     weir_arena *a = &st->arena;
     weir_field *f = WEIR_ARENA_NEWN(a, weir_field, ncols);
@@ -294,7 +311,7 @@ static int exec_create_view(weir_stmt *st, const char *text)
 {
     weir_db *db = st->db;
     weir_ast_stmt *s = st->ast;
-    weir_view *old = view_find(db, s->name);
+    weir_view *old = weir_api_view_find(db, s->name);
     if (old && !s->or_replace)
         return weir_err_at(&db->err, WEIR_EANALYSIS, s->line, s->pos,
                            "[TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create the temporary view "
@@ -336,9 +353,9 @@ static int exec_create_view(weir_stmt *st, const char *text)
         weir_ast_query q = {
             .kind = WEIR_QUERY_SELECT, .select = &sel, .line = s->line, .pos = s->pos};
         weir_bind_env env = bind_env(st);
+        weir_stream_refs refs = {NULL, 0, 0, weir_api_stream_schema_of, db};
+        env.streams = &refs; /* a view over a stream is a streaming view */
         weir_lplan *plan;
-        /* A file view that is only ever read as a stream may point at a directory that is
-         * still empty; its schema must then be given. */
         rc = weir_bind_query(&env, v->kind == WEIR_VIEW_QUERY ? v->query : &q, &plan, &db->err);
         db->views = saved;
         if (rc != WEIR_OK) {
@@ -346,7 +363,7 @@ static int exec_create_view(weir_stmt *st, const char *text)
             return rc;
         }
     }
-    if (old) view_remove(db, old);
+    if (old) weir_api_view_retire(db, old);
     v->next = db->views;
     db->views = v;
     return WEIR_OK;
@@ -377,9 +394,9 @@ static int exec_set(weir_stmt *st)
     /* SET key | SET: a key/value table */
     static const char *const names[2] = {"key", "value"};
     if (s->key) {
-        const char *v = conf_value(db, s->key);
+        const char *v = weir_api_conf_value(db, s->key);
         const char *cells[2] = {s->key, v ? v : "<undefined>"};
-        return utility_result(st, names, 2, cells, 1);
+        return weir_api_utility_result(st, names, 2, cells, 1);
     }
     int n = 0;
     for (weir_conf_entry *e = db->conf; e; e = e->next)
@@ -391,7 +408,7 @@ static int exec_set(weir_stmt *st)
         cells[2 * r] = e->key;
         cells[2 * r + 1] = e->value;
     }
-    return utility_result(st, names, 2, cells, n);
+    return weir_api_utility_result(st, names, 2, cells, n);
 }
 
 static int exec_show_tables(weir_stmt *st)
@@ -417,7 +434,7 @@ static int exec_show_tables(weir_stmt *st)
         cells[3 * i + 1] = names_sorted[i];
         cells[3 * i + 2] = "true";
     }
-    return utility_result(st, names, 3, cells, n);
+    return weir_api_utility_result(st, names, 3, cells, n);
 }
 
 static int exec_describe(weir_stmt *st)
@@ -453,7 +470,7 @@ static int exec_describe(weir_stmt *st)
             &st->arena, weir_type_name(plan->schema->fields[i].type, tb, sizeof tb));
         cells[3 * i + 2] = NULL;
     }
-    return utility_result(st, names, 3, cells, n);
+    return weir_api_utility_result(st, names, 3, cells, n);
 }
 
 static const char *lp_name(const weir_lplan *p)
@@ -473,6 +490,8 @@ static const char *lp_name(const weir_lplan *p)
     case WEIR_LP_GENERATE: return "Generate";
     case WEIR_LP_EMPTY: return "OneRowRelation";
     case WEIR_LP_WINDOW: return "Expand(window)";
+    case WEIR_LP_STREAM_SCAN: return "StreamingRelation";
+    case WEIR_LP_MEMTABLE: return "InMemoryRelation";
     }
     return "?";
 }
@@ -515,13 +534,7 @@ static int exec_explain(weir_stmt *st)
     if (!text) return weir_err_nomem(&st->db->err);
     static const char *const names[1] = {"plan"};
     const char *cells[1] = {text};
-    return utility_result(st, names, 1, cells, 1);
-}
-
-static int not_yet(weir_stmt *st, const char *what)
-{
-    return weir_err_at(&st->db->err, WEIR_EUNSUPPORTED, st->ast->line, st->ast->pos,
-                       "%s is not supported yet", what);
+    return weir_api_utility_result(st, names, 1, cells, 1);
 }
 
 /* Plans (queries) or runs (DDL, SET) a parsed statement. */
@@ -543,23 +556,23 @@ static int stmt_prepare(weir_stmt *st, const char *text)
     case WEIR_STMT_CREATE_VIEW_USING:
     case WEIR_STMT_CREATE_VIEW_AS: return exec_create_view(st, text);
     case WEIR_STMT_DROP_VIEW: {
-        weir_view *v = view_find(db, s->name);
+        weir_view *v = weir_api_view_find(db, s->name);
         if (!v && !s->if_exists)
             return weir_err_at(&db->err, WEIR_EANALYSIS, s->line, s->pos,
                                "[TABLE_OR_VIEW_NOT_FOUND] The table or view `%s` cannot be found. "
                                "Verify the spelling and correctness of the schema and catalog.",
                                s->name);
-        if (v) view_remove(db, v);
+        if (v) weir_api_view_retire(db, v);
         return WEIR_OK;
     }
     case WEIR_STMT_SHOW_TABLES: return exec_show_tables(st);
     case WEIR_STMT_DESCRIBE: return exec_describe(st);
     case WEIR_STMT_EXPLAIN: return exec_explain(st);
-    case WEIR_STMT_CREATE_STREAMING_TABLE: return not_yet(st, "CREATE STREAMING TABLE");
-    case WEIR_STMT_SHOW_STREAMING_TABLES: return not_yet(st, "SHOW STREAMING TABLES");
-    case WEIR_STMT_DESCRIBE_STREAMING_TABLE: return not_yet(st, "DESCRIBE STREAMING TABLE");
-    case WEIR_STMT_AWAIT_STREAMING_TABLE: return not_yet(st, "AWAIT STREAMING TABLE");
-    case WEIR_STMT_STOP_STREAMING_TABLE: return not_yet(st, "STOP STREAMING TABLE");
+    case WEIR_STMT_CREATE_STREAMING_TABLE: return weir_api_create_streaming_table(st);
+    case WEIR_STMT_SHOW_STREAMING_TABLES: return weir_api_show_streaming_tables(st);
+    case WEIR_STMT_DESCRIBE_STREAMING_TABLE: return weir_api_describe_streaming_table(st);
+    case WEIR_STMT_AWAIT_STREAMING_TABLE: return weir_api_await_streaming_table(st);
+    case WEIR_STMT_STOP_STREAMING_TABLE: return weir_api_stop_streaming_table(st);
     }
     return weir_err(&db->err, WEIR_EUNSUPPORTED, "unknown statement");
 }

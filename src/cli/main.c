@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -178,6 +180,72 @@ static int open_session(weir_db **db, const options *o)
     return 0;
 }
 
+/* ---- waiting for streaming queries --------------------------------------------------- */
+
+static volatile int interrupted;
+static bool status_shown;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Console sink output: clear the live status line first so they do not mix. */
+static void print_output(void *user, const char *text)
+{
+    (void)user;
+    if (status_shown) {
+        fputs("\r\033[K", stderr);
+        status_shown = false;
+    }
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
+/* weir run ends when every streaming query has stopped; SIGINT/SIGTERM stop them
+ * gracefully (the running batch finishes and commits). On a terminal a one-line status
+ * shows what each query is doing. */
+static int wait_streams(weir_db *db)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    bool tty = isatty(STDERR_FILENO);
+    bool stopping = false;
+    for (;;) {
+        weir_query *active = NULL;
+        for (int i = 0; i < weir_query_count(db) && !active; i++)
+            if (weir_query_is_active(weir_query_at(db, i))) active = weir_query_at(db, i);
+        if (!active) break;
+        if (interrupted && !stopping) {
+            stopping = true;
+            weir_stop_all(db);
+            continue;
+        }
+        if (tty) {
+            char *line = weir_query_status_line(active);
+            if (line) {
+                fprintf(stderr, "\r\033[K%s", line);
+                status_shown = true;
+            }
+            free(line);
+        }
+        bool done;
+        weir_query_await(active, 250, &done);
+    }
+    if (status_shown) fputs("\r\033[K", stderr);
+    status_shown = false;
+    int rc = weir_await_all(db, NULL);
+    if (rc != WEIR_OK) {
+        weir_cli_print_error(db);
+        return 1;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     options o = {0};
@@ -186,8 +254,10 @@ static int cmd_run(int argc, char **argv)
         rc = usage_error("run needs a script: FILE.sql, -e SQL or - (stdin)");
     weir_db *db = NULL;
     if (rc == 0) rc = open_session(&db, &o);
+    if (rc == 0) weir_set_output(db, print_output, NULL);
     for (int i = 0; rc == 0 && i < o.nsources; i++)
         rc = run_source(db, &o.sources[i]);
+    if (rc == 0) rc = wait_streams(db);
     fflush(stdout);
     weir_close(db);
     options_free(&o);

@@ -20,6 +20,10 @@ typedef struct weir_exec_ctx {
     int64_t now_us; /* current_timestamp() of the query */
     weir_error *err;
     size_t peak_mem; /* high-water mark of operator state, bytes (statistics) */
+    /* Streaming: the rows of source `source` in the current micro-batch (set by the
+     * driver; NULL for batch queries). */
+    int (*stream_next)(void *user, int source, weir_arena *a, weir_batch **out, weir_error *err);
+    void *stream_user;
 } weir_exec_ctx;
 
 typedef struct weir_op_vtab {
@@ -62,6 +66,8 @@ int weir_op_sort_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, we
 int weir_op_join_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *l, weir_op *r,
                      weir_op **out);
 int weir_op_window_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_stream_scan_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
+int weir_op_memtable_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
 int weir_op_generate_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 
 /* Shared helpers (op_common.c). */

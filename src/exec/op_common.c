@@ -61,6 +61,8 @@ int weir_op_build(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
     case WEIR_LP_JOIN: rc = weir_op_join_new(ctx, p, kids[0], kids[1], out); break;
     case WEIR_LP_GENERATE: rc = weir_op_generate_new(ctx, p, kids[0], out); break;
     case WEIR_LP_WINDOW: rc = weir_op_window_new(ctx, p, kids[0], out); break;
+    case WEIR_LP_STREAM_SCAN: rc = weir_op_stream_scan_new(ctx, p, out); break;
+    case WEIR_LP_MEMTABLE: rc = weir_op_memtable_new(ctx, p, out); break;
     case WEIR_LP_UNION: {
         weir_op **ch = calloc((size_t)p->nchildren, sizeof(weir_op *));
         if (!ch) return weir_err_nomem(ctx->err);

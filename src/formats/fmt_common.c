@@ -506,6 +506,356 @@ static int add_path(flist *l, const char *p)
     return rc;
 }
 
+/* ---- directories written by a streaming file sink ---------------------------------------------
+ *
+ * A directory holding "_spark_metadata" is the output of a file sink (Spark's FileStreamSink
+ * or weir's): its data files are exactly those its manifest log names, as Spark's
+ * MetadataLogFileIndex reads them (CompactibleFileStreamLog.allFiles): the latest batch N,
+ * then batches getAllValidBatches(N) -- the last "K.compact" file at or before N and every
+ * batch after it -- each a "v1" line followed by one SinkFileStatus JSON per line. Files
+ * in the directory that no manifest names (a batch that never committed) are not listed. */
+
+#define SINK_LOG_DIR             "_spark_metadata"
+#define SINK_LOG_DEFAULT_COMPACT 10 /* spark.sql.streaming.fileSink.log.compactInterval */
+
+/* Batch id of a log file name ("12" or "12.compact"), -1 for any other name. */
+static int64_t sink_log_batch(const char *name, bool *compact)
+{
+    int64_t id = 0;
+    const char *p = name;
+    if (!isdigit((unsigned char)*p)) return -1;
+    for (; isdigit((unsigned char)*p); p++) {
+        if (id > (INT64_MAX - 9) / 10) return -1;
+        id = id * 10 + (*p - '0');
+    }
+    *compact = strcmp(p, ".compact") == 0;
+    return *p == 0 || *compact ? id : -1;
+}
+
+static char *sink_log_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    weir_strbuf sb = WEIR_STRBUF_INIT;
+    char buf[65536];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        weir_sb_append(&sb, buf, k);
+    bool bad = ferror(f) || sb.oom;
+    fclose(f);
+    if (bad) {
+        weir_sb_free(&sb);
+        errno = EIO;
+        return NULL;
+    }
+    *len = sb.len;
+    if (!sb.p) return calloc(1, 1);
+    return weir_sb_take(&sb);
+}
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Decodes the JSON string starting after its opening quote into sb; returns the position
+ * after the closing quote, NULL when malformed. */
+static const char *sink_log_jstr(const char *p, const char *e, weir_strbuf *sb)
+{
+    while (p < e && *p != '"') {
+        if (*p != '\\') {
+            weir_sb_putc(sb, *p++);
+            continue;
+        }
+        if (++p >= e) return NULL;
+        char c = *p++;
+        switch (c) {
+        case 'b': weir_sb_putc(sb, '\b'); break;
+        case 'f': weir_sb_putc(sb, '\f'); break;
+        case 'n': weir_sb_putc(sb, '\n'); break;
+        case 'r': weir_sb_putc(sb, '\r'); break;
+        case 't': weir_sb_putc(sb, '\t'); break;
+        case 'u': {
+            if (e - p < 4) return NULL;
+            unsigned cp = 0;
+            for (int i = 0; i < 4; i++) {
+                int h = hexval(p[i]);
+                if (h < 0) return NULL;
+                cp = cp * 16 + (unsigned)h;
+            }
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                unsigned lo = 0;
+                bool ok = true;
+                for (int i = 0; i < 4; i++) {
+                    int h = hexval(p[2 + i]);
+                    ok = ok && h >= 0;
+                    lo = lo * 16 + (unsigned)(h < 0 ? 0 : h);
+                }
+                if (ok && lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+            }
+            char u[4];
+            int n;
+            if (cp < 0x80) {
+                u[0] = (char)cp, n = 1;
+            } else if (cp < 0x800) {
+                u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 63)), n = 2;
+            } else if (cp < 0x10000) {
+                u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 63));
+                u[2] = (char)(0x80 | (cp & 63)), n = 3;
+            } else {
+                u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 63));
+                u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63)), n = 4;
+            }
+            weir_sb_append(sb, u, (size_t)n);
+            break;
+        }
+        default: weir_sb_putc(sb, c); break; /* \" \\ \/ */
+        }
+    }
+    return p < e ? p + 1 : NULL;
+}
+
+/* One SinkFileStatus line: its path (URI text), whether it is a directory, and whether its
+ * action is "delete". false when the line is not such an object. */
+static bool sink_log_entry(const char *p, const char *e, weir_strbuf *path, bool *is_dir,
+                           bool *is_delete)
+{
+    weir_strbuf key = WEIR_STRBUF_INIT, val = WEIR_STRBUF_INIT;
+    bool ok = false, have_path = false;
+    *is_dir = *is_delete = false;
+    while (p < e && isspace((unsigned char)*p))
+        p++;
+    if (p >= e || *p++ != '{') goto done;
+    for (;;) {
+        while (p < e && isspace((unsigned char)*p))
+            p++;
+        if (p < e && *p == '}') break;
+        if (p >= e || *p++ != '"') goto done;
+        weir_sb_reset(&key);
+        if (!(p = sink_log_jstr(p, e, &key))) goto done;
+        while (p < e && isspace((unsigned char)*p))
+            p++;
+        if (p >= e || *p++ != ':') goto done;
+        while (p < e && isspace((unsigned char)*p))
+            p++;
+        weir_sb_reset(&val);
+        if (p < e && *p == '"') {
+            if (!(p = sink_log_jstr(p + 1, e, &val))) goto done;
+        } else {
+            const char *t = p;
+            while (p < e && *p != ',' && *p != '}' && !isspace((unsigned char)*p))
+                p++;
+            weir_sb_append(&val, t, (size_t)(p - t));
+        }
+        const char *k = key.p ? key.p : "", *v = val.p ? val.p : "";
+        if (strcmp(k, "path") == 0) {
+            weir_sb_reset(path);
+            weir_sb_append(path, v, val.len);
+            have_path = true;
+        } else if (strcmp(k, "isDir") == 0) {
+            *is_dir = strcmp(v, "true") == 0;
+        } else if (strcmp(k, "action") == 0) {
+            *is_delete = strcmp(v, "delete") == 0;
+        }
+        while (p < e && isspace((unsigned char)*p))
+            p++;
+        if (p < e && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < e && *p == '}') break;
+        goto done;
+    }
+    ok = have_path && !key.oom && !val.oom && !path->oom;
+done:
+    weir_sb_free(&key);
+    weir_sb_free(&val);
+    return ok;
+}
+
+/* A local file path from a manifest URI: "file:///a/b%20c" and "file:/a/b%20c" give
+ * "/a/b c"; other texts are only percent-decoded. malloc'd. */
+static char *sink_log_local(const char *uri)
+{
+    const char *p = uri;
+    if (strncmp(p, "file://", 7) == 0 && p[7] == '/')
+        p += 7;
+    else if (strncmp(p, "file:", 5) == 0 && p[5] == '/')
+        p += 5;
+    char *out = malloc(strlen(p) + 1);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (; *p; p++) {
+        int h1, h2;
+        if (*p == '%' && (h1 = hexval(p[1])) >= 0 && (h2 = hexval(p[2])) >= 0) {
+            out[o++] = (char)(h1 * 16 + h2);
+            p += 2;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+static int cmp_i64_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Adds the files a sink directory's manifest names. *is_sink is false (and nothing is
+ * added) when `dir` has no "_spark_metadata" directory. */
+static int add_sink_log(flist *l, const char *dir, bool *is_sink, weir_error *err)
+{
+    *is_sink = false;
+    size_t ml = strlen(dir) + sizeof(SINK_LOG_DIR) + 2;
+    char *meta = malloc(ml);
+    if (!meta) return weir_err_nomem(err);
+    snprintf(meta, ml, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", SINK_LOG_DIR);
+    struct stat st;
+    if (stat(meta, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        free(meta);
+        return WEIR_OK;
+    }
+    *is_sink = true;
+    /* batch ids present, and those of ".compact" files */
+    int64_t *ids = NULL, *cids = NULL;
+    int nids = 0, ncids = 0, cap = 0, ccap = 0;
+    int rc = WEIR_OK;
+    DIR *d = opendir(meta);
+    if (!d) rc = weir_err(err, WEIR_EIO, "Cannot list %s: %s", meta, strerror(errno));
+    struct dirent *de;
+    while (rc == WEIR_OK && (de = readdir(d)) != NULL) {
+        bool compact;
+        int64_t id = sink_log_batch(de->d_name, &compact);
+        if (id < 0) continue;
+        for (int which = 0; which < (compact ? 2 : 1) && rc == WEIR_OK; which++) {
+            int64_t **v = which ? &cids : &ids;
+            int *n = which ? &ncids : &nids, *c = which ? &ccap : &cap;
+            if (*n == *c) {
+                int nc = *c ? *c * 2 : 16;
+                int64_t *nv = realloc(*v, sizeof(int64_t) * (size_t)nc);
+                if (!nv) {
+                    rc = weir_err_nomem(err);
+                    break;
+                }
+                *v = nv;
+                *c = nc;
+            }
+            (*v)[(*n)++] = id;
+        }
+    }
+    if (d) closedir(d);
+    if (rc == WEIR_OK) {
+        if (nids) qsort(ids, (size_t)nids, sizeof(int64_t), cmp_i64_desc);
+        if (ncids) qsort(cids, (size_t)ncids, sizeof(int64_t), cmp_i64_desc);
+    }
+    /* CompactibleFileStreamLog.compactInterval */
+    int64_t interval = SINK_LOG_DEFAULT_COMPACT;
+    if (ncids >= 2) {
+        interval = cids[0] - cids[1];
+    } else if (ncids == 1) {
+        int64_t n = cids[0] + 1;
+        interval = n;
+        if (n > SINK_LOG_DEFAULT_COMPACT && SINK_LOG_DEFAULT_COMPACT < n / 2)
+            for (int64_t i = SINK_LOG_DEFAULT_COMPACT; i <= n / 2; i++)
+                if (n % i == 0) {
+                    interval = i;
+                    break;
+                }
+    }
+    if (interval <= 0) interval = SINK_LOG_DEFAULT_COMPACT;
+    char *bp = malloc(ml + 32);
+    if (rc == WEIR_OK && !bp) rc = weir_err_nomem(err);
+#define BATCH_PATH(id)                                                                             \
+    snprintf(bp, ml + 32, "%s/%lld%s", meta, (long long)(id),                                      \
+             ((id) + 1) % interval == 0 ? ".compact" : "")
+    /* the latest batch: the highest id whose file exists under its expected name */
+    int64_t latest = -1;
+    for (int i = 0; rc == WEIR_OK && i < nids && latest < 0; i++) {
+        BATCH_PATH(ids[i]);
+        if (stat(bp, &st) == 0) latest = ids[i];
+    }
+    /* deleted paths (older logs record deletions; their files are not live) */
+    flist adds = {0}, dels = {0};
+    weir_strbuf upath = WEIR_STRBUF_INIT;
+    if (rc == WEIR_OK && latest >= 0) {
+        int64_t start = (latest + 1) / interval * interval - 1;
+        if (start < 0) start = 0;
+        for (int64_t id = start; rc == WEIR_OK && id <= latest; id++) {
+            BATCH_PATH(id);
+            size_t len = 0;
+            char *text = sink_log_slurp(bp, &len);
+            if (!text) {
+                rc = errno == ENOENT
+                         ? weir_err(err, WEIR_EIO,
+                                    "file:%s doesn't exist (latestId: %lld, "
+                                    "compactInterval: %lld)",
+                                    bp, (long long)latest, (long long)interval)
+                         : weir_err(err, WEIR_EIO, "Cannot read %s: %s", bp, strerror(errno));
+                break;
+            }
+            const char *e = text + len, *nl = memchr(text, '\n', len);
+            const char *ve = nl ? nl : e;
+            if (ve - text < 2 || text[0] != 'v' || !isdigit((unsigned char)text[1])) {
+                rc = weir_err(err, WEIR_EIO,
+                              "Log file was malformed: failed to read correct log version from "
+                              "%.*s.",
+                              (int)(ve - text), text);
+            } else if (strtol(text + 1, NULL, 10) > 1) {
+                rc = weir_err(err, WEIR_EIO,
+                              "UnsupportedLogVersion: maximum supported log version is v1, but "
+                              "encountered v%ld. The log file was produced by a newer version "
+                              "of Spark and cannot be read by this version. Please upgrade.",
+                              strtol(text + 1, NULL, 10));
+            }
+            for (const char *q = nl; rc == WEIR_OK && q && q < e;) {
+                const char *line = q + 1, *end = memchr(line, '\n', (size_t)(e - line));
+                if (!end) end = e;
+                bool is_dir, is_del;
+                if (end > line && sink_log_entry(line, end, &upath, &is_dir, &is_del)) {
+                    char *local = sink_log_local(upath.p ? upath.p : "");
+                    if (!local) {
+                        rc = weir_err_nomem(err);
+                    } else {
+                        if (!is_dir && flist_add(is_del ? &dels : &adds, local) != WEIR_OK)
+                            rc = weir_err_nomem(err);
+                        free(local);
+                    }
+                } else if (end > line) {
+                    rc = weir_err(err, WEIR_EIO, "Malformed entry in %s: %.*s", bp,
+                                  (int)(end - line), line);
+                }
+                q = end < e ? end : NULL;
+            }
+            free(text);
+        }
+    }
+#undef BATCH_PATH
+    if (rc == WEIR_OK && dels.n) qsort(dels.v, (size_t)dels.n, sizeof(char *), cmp_str);
+    for (int i = 0; rc == WEIR_OK && i < adds.n; i++) {
+        if (dels.n && bsearch(&adds.v[i], dels.v, (size_t)dels.n, sizeof(char *), cmp_str))
+            continue;
+        if (flist_add(l, adds.v[i]) != WEIR_OK) rc = weir_err_nomem(err);
+    }
+    flist_free(&adds);
+    flist_free(&dels);
+    weir_sb_free(&upath);
+    free(bp);
+    free(ids);
+    free(cids);
+    free(meta);
+    return rc;
+}
+
 int weir_list_files(const char *path, weir_arena *a, const char ***files, int *nfiles,
                     weir_error *err)
 {
@@ -558,14 +908,22 @@ int weir_list_files(const char *path, weir_arena *a, const char ***files, int *n
             flist_free(&l);
             return weir_err(err, WEIR_EIO, "[PATH_NOT_FOUND] Path does not exist: file:%s.", abs);
         }
-        rc = add_path(&l, abs);
+        bool is_sink = false;
+        if (S_ISDIR(st.st_mode)) {
+            rc = add_sink_log(&l, abs, &is_sink, err);
+            if (rc != WEIR_OK) {
+                flist_free(&l);
+                return rc;
+            }
+        }
+        if (!is_sink) rc = add_path(&l, abs);
     }
     if (rc != WEIR_OK) {
         flist_free(&l);
         if (rc == WEIR_ENOMEM) return weir_err_nomem(err);
         return weir_err(err, WEIR_EIO, "Cannot list %s: %s", abs, strerror(errno));
     }
-    qsort(l.v, (size_t)l.n, sizeof(char *), cmp_str);
+    if (l.n) qsort(l.v, (size_t)l.n, sizeof(char *), cmp_str);
     const char **out = WEIR_ARENA_NEWN(a, const char *, l.n ? l.n : 1);
     if (!out) {
         flist_free(&l);

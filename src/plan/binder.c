@@ -1291,10 +1291,47 @@ static int bind_table(B *b, const weir_ast_from *f, weir_lplan **out)
         weir_sb_free(&sb);
         return WEIR_EANALYSIS;
     }
-    if (f->stream)
-        return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
-                           "Queries with streaming sources must be executed with "
-                           "writeStream.start();");
+    if (v->kind == WEIR_VIEW_MEMTABLE) {
+        weir_lplan *p = lp_new(b, WEIR_LP_MEMTABLE, 0);
+        if (!p) return NOMEM(b);
+        p->memtable = v->memtable;
+        p->snapshot = v->snapshot;
+        p->schema = v->memtable_schema;
+        *out = p;
+        return WEIR_OK;
+    }
+    if (f->stream && v->kind == WEIR_VIEW_SOURCE) {
+        weir_stream_refs *sr = b->env->streams;
+        if (!sr)
+            return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
+                               "Queries with streaming sources must be executed with "
+                               "writeStream.start();");
+        const weir_type *schema;
+        int rc = sr->schema_of(sr->user, v, b->a, &schema, b->err);
+        if (rc != WEIR_OK) {
+            if (!b->err->line) {
+                b->err->line = f->line;
+                b->err->pos = f->pos;
+            }
+            return rc;
+        }
+        if (sr->n == sr->cap) {
+            int ncap = sr->cap ? sr->cap * 2 : 4;
+            weir_stream_ref *nr = WEIR_ARENA_NEWN(b->a, weir_stream_ref, ncap);
+            if (!nr) return NOMEM(b);
+            if (sr->n) memcpy(nr, sr->refs, sizeof(*nr) * (size_t)sr->n);
+            sr->refs = nr;
+            sr->cap = ncap;
+        }
+        sr->refs[sr->n].view = v;
+        sr->refs[sr->n].schema = schema;
+        weir_lplan *p = lp_new(b, WEIR_LP_STREAM_SCAN, 0);
+        if (!p) return NOMEM(b);
+        p->source = sr->n++;
+        p->schema = schema;
+        *out = p;
+        return WEIR_OK;
+    }
     if (b->depth > 64)
         return weir_err_at(b->err, WEIR_EANALYSIS, f->line, f->pos,
                            "[RECURSIVE_VIEW] Recursive view %s detected.", quote_ident(b, name));

@@ -11,8 +11,9 @@
 typedef struct weir_lplan weir_lplan;
 
 typedef enum weir_view_kind {
-    WEIR_VIEW_SOURCE, /* CREATE TEMPORARY VIEW v [(cols)] USING fmt OPTIONS (...) */
-    WEIR_VIEW_QUERY,  /* CREATE TEMPORARY VIEW v AS query */
+    WEIR_VIEW_SOURCE,   /* CREATE TEMPORARY VIEW v [(cols)] USING fmt OPTIONS (...) */
+    WEIR_VIEW_QUERY,    /* CREATE TEMPORARY VIEW v AS query */
+    WEIR_VIEW_MEMTABLE, /* the table of a memory-sink streaming query */
 } weir_view_kind;
 
 typedef struct weir_view {
@@ -27,17 +28,37 @@ typedef struct weir_view {
     const weir_ast_query *query;
     const char **col_names;
     int ncol_names;
-    const char *sql;  /* the definition's text (AST spans point into it) */
+    const char *sql; /* the definition's text (AST spans point into it) */
+    /* MEMTABLE: the table and how to read a consistent copy of it */
+    void *memtable;
+    const weir_type *memtable_schema;
+    int (*snapshot)(void *memtable, weir_arena *a, weir_batch **out);
     weir_arena arena; /* owns everything above */
     struct weir_view *next;
 } weir_view;
+
+/* The streaming sources a query reads (FROM STREAM v), collected while binding. */
+typedef struct weir_stream_ref {
+    const weir_view *view;   /* a SOURCE view */
+    const weir_type *schema; /* the rows the source produces */
+} weir_stream_ref;
+
+typedef struct weir_stream_refs {
+    weir_stream_ref *refs; /* in the plan arena */
+    int n, cap;
+    /* The row schema of a source view read as a stream (stream layer's weir_source_schema). */
+    int (*schema_of)(void *user, const weir_view *v, weir_arena *a, const weir_type **out,
+                     weir_error *err);
+    void *user;
+} weir_stream_refs;
 
 typedef struct weir_bind_env {
     weir_arena *arena; /* plan arena */
     const weir_conf_view *conf;
     const weir_view *(*lookup)(void *user, const char *name);
     void *user;
-    const char *sql; /* statement text, for spans in names */
+    const char *sql;           /* statement text, for spans in names */
+    weir_stream_refs *streams; /* NULL: reading a stream is an error (a batch query) */
 } weir_bind_env;
 
 /* Binds a query into a logical plan. */

@@ -14,21 +14,30 @@
 
 typedef struct weir_lplan weir_lplan;
 
+/* Output mode of a streaming query (Spark's OutputMode). */
+typedef enum weir_output_mode {
+    WEIR_OUTPUT_APPEND,
+    WEIR_OUTPUT_UPDATE,
+    WEIR_OUTPUT_COMPLETE,
+} weir_output_mode;
+
 typedef enum weir_lplan_kind {
-    WEIR_LP_SCAN,     /* file source: format, files, data schema, want mask */
-    WEIR_LP_VALUES,   /* inline rows, already evaluated: values batch */
-    WEIR_LP_RANGE,    /* range(start, end, step): id BIGINT */
-    WEIR_LP_PROJECT,  /* exprs */
-    WEIR_LP_FILTER,   /* cond */
-    WEIR_LP_AGG,      /* groups then aggs; output = group columns, then aggregate columns */
-    WEIR_LP_EXPAND,   /* GROUPING SETS: one copy of each row per set, grouping id appended */
-    WEIR_LP_SORT,     /* keys */
-    WEIR_LP_LIMIT,    /* limit, offset */
-    WEIR_LP_UNION,    /* UNION ALL of children (same column count, coerced types) */
-    WEIR_LP_JOIN,     /* join_type, equi keys (lkeys[i] = rkeys[i]), residual condition */
-    WEIR_LP_GENERATE, /* child columns + generated columns */
-    WEIR_LP_EMPTY,    /* one row, no columns (SELECT without FROM) */
-    WEIR_LP_WINDOW,   /* child columns + `window` STRUCT<start, end>: one row per window */
+    WEIR_LP_SCAN,        /* file source: format, files, data schema, want mask */
+    WEIR_LP_VALUES,      /* inline rows, already evaluated: values batch */
+    WEIR_LP_RANGE,       /* range(start, end, step): id BIGINT */
+    WEIR_LP_PROJECT,     /* exprs */
+    WEIR_LP_FILTER,      /* cond */
+    WEIR_LP_AGG,         /* groups then aggs; output = group columns, then aggregate columns */
+    WEIR_LP_EXPAND,      /* GROUPING SETS: one copy of each row per set, grouping id appended */
+    WEIR_LP_SORT,        /* keys */
+    WEIR_LP_LIMIT,       /* limit, offset */
+    WEIR_LP_UNION,       /* UNION ALL of children (same column count, coerced types) */
+    WEIR_LP_JOIN,        /* join_type, equi keys (lkeys[i] = rkeys[i]), residual condition */
+    WEIR_LP_GENERATE,    /* child columns + generated columns */
+    WEIR_LP_EMPTY,       /* one row, no columns (SELECT without FROM) */
+    WEIR_LP_WINDOW,      /* child columns + `window` STRUCT<start, end>: one row per window */
+    WEIR_LP_STREAM_SCAN, /* the current micro-batch's rows of streaming source `source` */
+    WEIR_LP_MEMTABLE,    /* a snapshot of a memory-sink table */
 } weir_lplan_kind;
 
 typedef struct weir_sort_key {
@@ -60,6 +69,12 @@ struct weir_lplan {
 
     /* VALUES */
     weir_batch *values;
+
+    /* STREAM_SCAN: index into the query's stream refs */
+    int source;
+    /* MEMTABLE */
+    void *memtable;
+    int (*snapshot)(void *memtable, weir_arena *a, weir_batch **out);
 
     /* RANGE */
     int64_t range_start, range_end, range_step;
@@ -105,6 +120,11 @@ struct weir_lplan {
     bool gen_outer;
     weir_expr *gen_arg;
 };
+
+/* True when the plan reads a stream. */
+bool weir_lplan_is_streaming(const weir_lplan *p);
+/* Spark's UnsupportedOperationChecker for a streaming plan in an output mode. */
+int weir_check_streaming(const weir_lplan *p, weir_output_mode mode, weir_error *err);
 
 /* Renders a plan as an indented tree (EXPLAIN). */
 void weir_lplan_explain(const weir_lplan *p, int depth, void *strbuf);

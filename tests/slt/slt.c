@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ftw.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "weir.h"
 
 #define ENGINE_NAME    "weir" /* for skipif / onlyif */
@@ -251,6 +256,12 @@ typedef struct slt_runner {
     weir_db *db;
     int passed, failed;
     bool halted;
+    char tmp[64]; /* per-file scratch directory, substituted for ${tmp} */
+    char *output; /* console sink output not yet checked by an `output` record */
+    size_t output_len;
+    pthread_mutex_t output_mu;
+    char **setup; /* bodies of `statement ok` records, replayed by `restart` */
+    int nsetup;
 } slt_runner;
 
 typedef enum slt_result { SLT_PASS, SLT_FAIL, SLT_SKIP } slt_result;
@@ -615,14 +626,312 @@ static slt_result run_halt(slt_runner *rn, slt_record *r)
     return SLT_SKIP;
 }
 
+/* ---- streaming steps ------------------------------------------------------------------ */
+
+/* Console sink output of the session's streaming queries, collected for `output`. */
+static void capture_output(void *user, const char *text)
+{
+    slt_runner *rn = user;
+    size_t n = strlen(text);
+    pthread_mutex_lock(&rn->output_mu);
+    rn->output = xrealloc(rn->output, rn->output_len + n + 1);
+    memcpy(rn->output + rn->output_len, text, n + 1);
+    rn->output_len += n;
+    pthread_mutex_unlock(&rn->output_mu);
+}
+
+/* Replaces every ${tmp} in s by the file's scratch directory (malloc'd result). */
+static char *subst_tmp(const slt_runner *rn, const char *s)
+{
+    size_t n = strlen(s) + 1, tl = strlen(rn->tmp);
+    for (const char *p = strstr(s, "${tmp}"); p; p = strstr(p + 6, "${tmp}"))
+        n += tl;
+    char *out = xmalloc(n), *o = out;
+    for (;;) {
+        const char *p = strstr(s, "${tmp}");
+        if (!p) {
+            strcpy(o, s);
+            break;
+        }
+        memcpy(o, s, (size_t)(p - s));
+        o += p - s;
+        memcpy(o, rn->tmp, tl);
+        o += tl;
+        s = p + 6;
+    }
+    return out;
+}
+
+static void subst_record(const slt_runner *rn, slt_record *r)
+{
+    char *b = subst_tmp(rn, r->body ? r->body : "");
+    free(r->body);
+    r->body = b;
+    for (int i = 0; i < r->argc; i++) {
+        char *a = subst_tmp(rn, r->argv[i]);
+        free(r->argv[i]);
+        r->argv[i] = a;
+    }
+    for (int i = 0; i < r->expected.n; i++) {
+        char *e = subst_tmp(rn, r->expected.v[i]);
+        free(r->expected.v[i]);
+        r->expected.v[i] = e;
+    }
+}
+
+static int mkdirs(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            mkdir(p, 0755);
+            *s = '/';
+        }
+    int rc = mkdir(p, 0755);
+    free(p);
+    return rc == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* file PATH : writes the record's body (plus a final newline) to PATH atomically, as a
+ * file appearing in a streaming source's directory. */
+static slt_result run_file_step(slt_runner *rn, slt_record *r)
+{
+    if (r->argc != 2) {
+        fail_begin(rn, r, "expected 'file PATH'");
+        return SLT_FAIL;
+    }
+    const char *path = r->argv[1];
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = 0;
+        mkdirs(dir);
+        *slash = '/';
+    }
+    size_t n = strlen(path) + 16;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.writing", path);
+    /* hidden while written: a leading '.' on the name */
+    char *base = strrchr(tmp, '/');
+    char *hidden = xmalloc(n + 1);
+    if (base) {
+        size_t k = (size_t)(base - tmp) + 1;
+        memcpy(hidden, tmp, k);
+        hidden[k] = '.';
+        strcpy(hidden + k + 1, base + 1);
+    } else {
+        hidden[0] = '.';
+        strcpy(hidden + 1, tmp);
+    }
+    FILE *f = fopen(hidden, "wb");
+    bool ok = f != NULL;
+    if (ok) {
+        if (r->body && *r->body) fprintf(f, "%s\n", r->body);
+        ok = fclose(f) == 0 && rename(hidden, path) == 0;
+    }
+    free(dir);
+    free(tmp);
+    free(hidden);
+    if (!ok) {
+        fail_begin(rn, r, "cannot write %s: %s", path, strerror(errno));
+        return SLT_FAIL;
+    }
+    return SLT_PASS;
+}
+
+static weir_query *find_query(slt_runner *rn, slt_record *r, const char *what)
+{
+    if (r->argc < 2) {
+        fail_begin(rn, r, "expected '%s NAME'", what);
+        return NULL;
+    }
+    weir_query *q = weir_query_find(rn->db, r->argv[1]);
+    if (!q) fail_begin(rn, r, "no streaming table named %s", r->argv[1]);
+    return q;
+}
+
+/* trigger NAME [N] : runs N triggers (default 1) of a manually triggered query.
+ * The optional expectation after ---- is the number of triggers that ran a batch. */
+static slt_result run_trigger_step(slt_runner *rn, slt_record *r)
+{
+    weir_query *q = find_query(rn, r, "trigger");
+    if (!q) return SLT_FAIL;
+    int n = r->argc > 2 ? atoi(r->argv[2]) : 1, ran_count = 0;
+    for (int i = 0; i < n; i++) {
+        bool ran = false;
+        if (weir_query_trigger(q, &ran) != WEIR_OK) {
+            char *err = error_text(rn->db);
+            fail_begin(rn, r, "%s", err);
+            free(err);
+            return SLT_FAIL;
+        }
+        ran_count += ran;
+    }
+    if (r->has_expected) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%d", ran_count);
+        lines actual = {0};
+        lines_push(&actual, xstrdup(buf));
+        slt_result res = compare(rn, r, &r->expected, &actual, "batches run");
+        lines_free(&actual);
+        return res;
+    }
+    return SLT_PASS;
+}
+
+/* process NAME : waits until the query has processed everything available now. */
+static slt_result run_process_step(slt_runner *rn, slt_record *r)
+{
+    weir_query *q = find_query(rn, r, "process");
+    if (!q) return SLT_FAIL;
+    if (weir_query_process_all_available(q) != WEIR_OK) {
+        char *err = error_text(rn->db);
+        fail_begin(rn, r, "%s", err);
+        free(err);
+        return SLT_FAIL;
+    }
+    return SLT_PASS;
+}
+
+/* await NAME : waits until the query stops (trigger 'once' / 'availableNow'). An error
+ * the query failed with is compared with the expectation after ----, if any. */
+static slt_result run_await_step(slt_runner *rn, slt_record *r)
+{
+    weir_query *q = find_query(rn, r, "await");
+    if (!q) return SLT_FAIL;
+    bool done = false;
+    int rc = weir_query_await(q, 60000, &done);
+    if (!done) {
+        fail_begin(rn, r, "the query did not stop within 60 s");
+        return SLT_FAIL;
+    }
+    if (rc != WEIR_OK && !r->has_expected) {
+        char *err = error_text(rn->db);
+        fail_begin(rn, r, "%s", err);
+        free(err);
+        return SLT_FAIL;
+    }
+    if (r->has_expected) {
+        lines actual = {0};
+        lines_push(&actual, xstrdup(rc == WEIR_OK ? "ok" : weir_errmsg(rn->db)));
+        slt_result res = compare(rn, r, &r->expected, &actual, "termination");
+        lines_free(&actual);
+        return res;
+    }
+    return SLT_PASS;
+}
+
+/* output : the console sink output since the last `output` record, empty lines dropped
+ * (a record's expectation cannot hold one). */
+static slt_result run_output_step(slt_runner *rn, slt_record *r)
+{
+    pthread_mutex_lock(&rn->output_mu);
+    char *text = rn->output ? rn->output : xstrdup("");
+    rn->output = NULL;
+    rn->output_len = 0;
+    pthread_mutex_unlock(&rn->output_mu);
+    lines all = {0}, actual = {0};
+    lines_split(&all, text);
+    for (int i = 0; i < all.n; i++)
+        if (!is_blank_line(all.v[i])) lines_push(&actual, xstrdup(all.v[i]));
+    lines_free(&all);
+    free(text);
+    slt_result res = compare(rn, r, &r->expected, &actual, "console output");
+    lines_free(&actual);
+    return res;
+}
+
+/* clock MS : advances the session's manual clock. */
+static slt_result run_clock_step(slt_runner *rn, slt_record *r)
+{
+    if (r->argc != 2) {
+        fail_begin(rn, r, "expected 'clock MILLISECONDS'");
+        return SLT_FAIL;
+    }
+    weir_advance_clock(rn->db, strtoll(r->argv[1], NULL, 10));
+    return SLT_PASS;
+}
+
+/* progress NAME FIELD... : top-level fields of the query's last progress JSON. */
+static slt_result run_progress_step(slt_runner *rn, slt_record *r)
+{
+    weir_query *q = find_query(rn, r, "progress");
+    if (!q) return SLT_FAIL;
+    char *json = weir_query_last_progress(q);
+    lines actual = {0};
+    for (int i = 2; i < r->argc; i++) {
+        char key[128];
+        snprintf(key, sizeof key, "\n  \"%s\" : ", r->argv[i]);
+        const char *p = json ? strstr(json, key) : NULL;
+        if (!p) {
+            lines_push(&actual, xstrdup("(absent)"));
+            continue;
+        }
+        p += strlen(key);
+        size_t n = strcspn(p, ",\n");
+        char *v = xmalloc(n + 1);
+        memcpy(v, p, n);
+        v[n] = 0;
+        lines_push(&actual, v);
+    }
+    free(json);
+    slt_result res = compare(rn, r, &r->expected, &actual, "progress");
+    lines_free(&actual);
+    return res;
+}
+
+static void open_session(slt_runner *rn)
+{
+    if (weir_open(&rn->db) != WEIR_OK) {
+        weir_close(rn->db);
+        rn->db = NULL;
+        return;
+    }
+    weir_set_output(rn->db, capture_output, rn);
+}
+
+/* restart : closes the session (stopping its queries gracefully) and opens a new one that
+ * re-runs every `statement ok` record so far — queries resume from their checkpoints. */
+static slt_result run_restart_step(slt_runner *rn, slt_record *r)
+{
+    weir_close(rn->db);
+    open_session(rn);
+    if (!rn->db) {
+        fail_begin(rn, r, "cannot open a session");
+        return SLT_FAIL;
+    }
+    for (int i = 0; i < rn->nsetup; i++) {
+        slt_record s = {.line = r->line, .header = "restart", .body = rn->setup[i], .body_line = 1};
+        if (run_all(rn, &s) != WEIR_OK) {
+            char *err = error_text(rn->db);
+            fail_begin(rn, r, "replaying setup: %s", err);
+            free(err);
+            return SLT_FAIL;
+        }
+    }
+    return SLT_PASS;
+}
+
 typedef struct slt_kind {
     const char *name;
     slt_result (*run)(slt_runner *rn, slt_record *r);
 } slt_kind;
 
 static const slt_kind record_kinds[] = {
-    {"statement", run_statement}, {"query", run_query}, {"show", run_show},
-    {"columns", run_columns},     {"halt", run_halt},
+    {"statement", run_statement},
+    {"query", run_query},
+    {"show", run_show},
+    {"columns", run_columns},
+    {"halt", run_halt},
+    {"file", run_file_step},
+    {"trigger", run_trigger_step},
+    {"process", run_process_step},
+    {"await", run_await_step},
+    {"output", run_output_step},
+    {"clock", run_clock_step},
+    {"progress", run_progress_step},
+    {"restart", run_restart_step},
 };
 
 /* ---- file loop ---------------------------------------------------------------------- */
@@ -682,6 +991,14 @@ static void split_words(slt_record *r)
     }
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 /* Runs one file in a fresh session. Returns true when every record passed. */
 static bool run_file(const char *path)
 {
@@ -692,10 +1009,18 @@ static bool run_file(const char *path)
         printf("0 passed, 1 failed\n");
         return false;
     }
-    if (weir_open(&rn.db) != WEIR_OK) {
+    pthread_mutex_init(&rn.output_mu, NULL);
+    snprintf(rn.tmp, sizeof rn.tmp, "/tmp/weir_slt_XXXXXX");
+    if (!mkdtemp(rn.tmp)) {
+        printf("%s: cannot create a scratch directory\n", path);
+        printf("0 passed, 1 failed\n");
+        free(text);
+        return false;
+    }
+    open_session(&rn);
+    if (!rn.db) {
         printf("%s: cannot open a session\n", path);
         printf("0 passed, 1 failed\n");
-        weir_close(rn.db);
         free(text);
         return false;
     }
@@ -751,6 +1076,7 @@ static bool run_file(const char *path)
                 lines_push(&r.expected, xstrdup(line[i++]));
         }
         if (!skip) {
+            subst_record(&rn, &r);
             const slt_kind *kind = NULL;
             for (size_t k = 0; k < sizeof record_kinds / sizeof record_kinds[0]; k++)
                 if (strcmp(record_kinds[k].name, r.argv[0]) == 0) kind = &record_kinds[k];
@@ -760,6 +1086,11 @@ static bool run_file(const char *path)
                 res = SLT_FAIL;
             } else {
                 res = kind->run(&rn, &r);
+            }
+            if (res == SLT_PASS && strcmp(r.argv[0], "statement") == 0 &&
+                strcmp(r.argv[1], "ok") == 0) {
+                rn.setup = xrealloc(rn.setup, sizeof(char *) * (size_t)(rn.nsetup + 1));
+                rn.setup[rn.nsetup++] = xstrdup(r.body);
             }
             if (res == SLT_PASS) rn.passed++;
             if (res == SLT_FAIL) {
@@ -773,6 +1104,12 @@ static bool run_file(const char *path)
     printf("%d passed, %d failed\n", rn.passed, rn.failed);
     fflush(stdout);
     weir_close(rn.db);
+    free(rn.output);
+    for (int k = 0; k < rn.nsetup; k++)
+        free(rn.setup[k]);
+    free(rn.setup);
+    nftw(rn.tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    pthread_mutex_destroy(&rn.output_mu);
     free(line);
     free(text);
     return rn.failed == 0;

@@ -1,0 +1,50 @@
+/*
+ * Leaf operators fed from outside the plan: the rows of a streaming source in the current
+ * micro-batch (pulled through the driver's callback), and a snapshot of a memory table.
+ */
+#include "exec/op.h"
+
+static int stream_scan_next(weir_op *op, weir_batch **out)
+{
+    *out = NULL;
+    if (!op->ctx->stream_next)
+        return weir_err(op->ctx->err, WEIR_EANALYSIS,
+                        "Queries with streaming sources must be executed with "
+                        "writeStream.start();");
+    weir_arena_reset(&op->out);
+    return op->ctx->stream_next(op->ctx->stream_user, op->plan->source, &op->out, out,
+                                op->ctx->err);
+}
+
+static const weir_op_vtab stream_scan_vt = {"StreamingScan", stream_scan_next, NULL};
+
+int weir_op_stream_scan_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
+{
+    *out = weir_op_alloc(sizeof(weir_op), &stream_scan_vt, p, ctx, 0);
+    return *out ? WEIR_OK : weir_err_nomem(ctx->err);
+}
+
+typedef struct {
+    weir_op base;
+    bool done;
+} memtable_op;
+
+static int memtable_next(weir_op *op, weir_batch **out)
+{
+    memtable_op *m = (memtable_op *)op;
+    *out = NULL;
+    if (m->done) return WEIR_OK;
+    m->done = true;
+    int rc = op->plan->snapshot(op->plan->memtable, &op->out, out);
+    if (rc != WEIR_OK) return weir_err_nomem(op->ctx->err);
+    if (*out && (*out)->nrows == 0) *out = NULL;
+    return WEIR_OK;
+}
+
+static const weir_op_vtab memtable_vt = {"MemoryTableScan", memtable_next, NULL};
+
+int weir_op_memtable_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
+{
+    *out = weir_op_alloc(sizeof(memtable_op), &memtable_vt, p, ctx, 0);
+    return *out ? WEIR_OK : weir_err_nomem(ctx->err);
+}
