@@ -1,16 +1,33 @@
--- weir's batch demo over the seed tables (JSON files of emp_id / emp_name / timestamp).
+-- weir's main job on embedded defaults (no server needed): the seed tables as a stream,
+-- enriched with a static table (a stream-static join), written exactly once to a JSON
+-- file sink and printed by the console sink, one micro-batch per input file; then a batch
+-- query over what the sink committed.
 SET spark.sql.session.timeZone = 'Asia/Seoul';
 
-CREATE TEMPORARY VIEW emp (emp_id INT, emp_name STRING, timestamp TIMESTAMP, time STRING)
-  USING json OPTIONS (path 'tests/data/emp');
+CREATE TEMPORARY VIEW events (emp_id INT, emp_name STRING, timestamp TIMESTAMP, time STRING)
+  USING json OPTIONS (path 'tests/data/emp', maxFilesPerTrigger '1');
 CREATE TEMPORARY VIEW names USING json OPTIONS (path 'tests/data/names');
 
--- grouped counts
-SELECT emp_id, count(*) AS count, min(timestamp) AS first_seen
-FROM emp GROUP BY emp_id ORDER BY emp_id;
+CREATE TEMPORARY VIEW enriched AS
+  SELECT e.emp_id, coalesce(n.name, 'Unknown Name') AS user_name, e.timestamp,
+         window(e.timestamp, '5 minutes') AS window
+  FROM STREAM events e LEFT JOIN names n ON e.emp_id = n.uid;
 
--- enrichment with a static table
-SELECT e.emp_id, coalesce(n.name, 'Unknown Name') AS user_name, count(1)
-FROM emp e LEFT JOIN names n ON e.emp_id = n.uid
-GROUP BY e.emp_id, n.name
-ORDER BY count(1) DESC, e.emp_id;
+CREATE OR REPLACE STREAMING TABLE enriched_console USING console
+  OPTIONS (trigger 'availableNow', truncate 'false') AS
+  SELECT * FROM enriched;
+
+CREATE OR REPLACE STREAMING TABLE enriched_files USING json
+  OPTIONS (path 'build/demo/enriched', checkpointLocation 'build/demo/checkpoint',
+           trigger 'availableNow') AS
+  SELECT emp_id, user_name, timestamp FROM enriched;
+
+AWAIT STREAMING TABLE enriched_console;
+AWAIT STREAMING TABLE enriched_files;
+DESCRIBE STREAMING TABLE enriched_files;
+
+-- the committed output, read back as a batch source
+CREATE TEMPORARY VIEW committed (emp_id INT, user_name STRING, timestamp TIMESTAMP)
+  USING json OPTIONS (path 'build/demo/enriched');
+SELECT user_name, count(*) AS events, min(timestamp) AS first_seen
+FROM committed GROUP BY user_name ORDER BY events DESC, user_name;

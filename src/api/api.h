@@ -48,6 +48,7 @@ struct weir_stmt {
     weir_op *root;    /* built at first step */
     weir_batch *rows; /* utility results (SHOW, SET key, DESCRIBE, EXPLAIN) */
     bool rows_done;
+    bool untruncated; /* show() prints cells whole whatever truncate asks (DESCRIBE STREAMING) */
     bool executed;
     weir_exec_ctx ctx;
 };

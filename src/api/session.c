@@ -729,7 +729,7 @@ int weir_stmt_show(weir_stmt *st, int64_t num_rows, int truncate, char **out_tex
     if (rc != WEIR_OK) return rc;
     weir_result_view rv = {st->schema->nfields, st->names, &all, 1};
     weir_strbuf sb = WEIR_STRBUF_INIT;
-    weir_show(&rv, num_rows, truncate, false, st->db->confv.tz, &sb);
+    weir_show(&rv, num_rows, st->untruncated ? 0 : truncate, false, st->db->confv.tz, &sb);
     if (sb.oom) {
         weir_sb_free(&sb);
         return weir_err_nomem(&st->db->err);

@@ -297,14 +297,20 @@ int weir_api_describe_streaming_table(weir_stmt *st)
 {
     weir_query *q = named_query(st);
     if (!q) return st->db->err.code;
-    static const char *const names[3] = {"name", "status", "lastProgress"};
-    char *status = weir_squery_status(q->sq), *progress = weir_squery_last_progress(q->sq);
-    const char *cells[3] = {weir_squery_name(q->sq),
-                            status ? weir_arena_strdup(&st->arena, status) : NULL,
-                            progress ? weir_arena_strdup(&st->arena, progress) : NULL};
+    static const char *const names[2] = {"key", "value"};
+    char *status = weir_squery_status(q->sq, false),
+         *progress = weir_squery_last_progress(q->sq, false);
+    const char *cells[12] = {
+        "name",         weir_squery_name(q->sq),
+        "id",           weir_squery_id(q->sq),
+        "runId",        weir_squery_run_id(q->sq),
+        "isActive",     weir_squery_active(q->sq) ? "true" : "false",
+        "status",       status ? weir_arena_strdup(&st->arena, status) : NULL,
+        "lastProgress", progress ? weir_arena_strdup(&st->arena, progress) : NULL};
     free(status);
     free(progress);
-    return weir_api_utility_result(st, names, 3, cells, 1);
+    st->untruncated = true; /* JSON values are only useful whole */
+    return weir_api_utility_result(st, names, 2, cells, 6);
 }
 
 int weir_api_await_streaming_table(weir_stmt *st)
@@ -362,12 +368,12 @@ int weir_query_process_all_available(weir_query *q)
 
 char *weir_query_last_progress(weir_query *q)
 {
-    return weir_squery_last_progress(q->sq);
+    return weir_squery_last_progress(q->sq, true);
 }
 
 char *weir_query_status(weir_query *q)
 {
-    return weir_squery_status(q->sq);
+    return weir_squery_status(q->sq, true);
 }
 
 int weir_query_trigger(weir_query *q, bool *ran)

@@ -51,7 +51,7 @@ struct weir_squery {
     int64_t replay_ts_ms;
     int64_t last_trigger_ms;
     int64_t trig_seq, idle_seq; /* for processAllAvailable */
-    char *last_progress;
+    char *last_progress, *last_progress_compact;
     const char *status_msg;
     bool data_available, trigger_active;
     /* live status */
@@ -142,16 +142,20 @@ static void publish_progress(weir_squery *q, int64_t batch_id, int64_t trigger_m
     }
     p.sink_description = q->sink->vt->describe(q->sink);
     p.sink_num_output_rows = out_rows;
-    weir_strbuf sb = WEIR_STRBUF_INIT;
+    weir_strbuf sb = WEIR_STRBUF_INIT, compact = WEIR_STRBUF_INIT;
     weir_progress_json(&p, true, &sb);
+    weir_progress_json(&p, false, &compact);
     free(sp);
     pthread_mutex_lock(&q->mu);
     free(q->last_progress);
+    free(q->last_progress_compact);
     q->last_progress = weir_sb_take(&sb);
+    q->last_progress_compact = weir_sb_take(&compact);
     q->last_batch_rows = total;
     q->last_rate = p.processed_rows_per_second;
     pthread_mutex_unlock(&q->mu);
     weir_sb_free(&sb);
+    weir_sb_free(&compact);
 }
 
 /* Runs batch N over (start, end] and commits it. */
@@ -613,23 +617,24 @@ const char *weir_squery_run_id(const weir_squery *q)
     return q->run_id;
 }
 
-char *weir_squery_last_progress(weir_squery *q)
+char *weir_squery_last_progress(weir_squery *q, bool pretty)
 {
     pthread_mutex_lock(&q->mu);
-    char *p = xstrdup(q->last_progress);
+    char *p = xstrdup(pretty ? q->last_progress : q->last_progress_compact);
     pthread_mutex_unlock(&q->mu);
     return p;
 }
 
-char *weir_squery_status(weir_squery *q)
+char *weir_squery_status(weir_squery *q, bool pretty)
 {
     weir_strbuf sb = WEIR_STRBUF_INIT;
     pthread_mutex_lock(&q->mu);
-    weir_sb_printf(
-        &sb,
-        "{\n  \"message\" : \"%s\",\n  \"isDataAvailable\" : %s,\n  \"isTriggerActive\" : "
-        "%s\n}",
-        q->status_msg, q->data_available ? "true" : "false", q->trigger_active ? "true" : "false");
+    weir_sb_printf(&sb,
+                   pretty ? "{\n  \"message\" : \"%s\",\n  \"isDataAvailable\" : %s,\n  "
+                            "\"isTriggerActive\" : %s\n}"
+                          : "{\"message\":\"%s\",\"isDataAvailable\":%s,\"isTriggerActive\":%s}",
+                   q->status_msg, q->data_available ? "true" : "false",
+                   q->trigger_active ? "true" : "false");
     pthread_mutex_unlock(&q->mu);
     return weir_sb_take(&sb);
 }
@@ -658,6 +663,7 @@ void weir_squery_free(weir_squery *q)
     free_offsets(q->starts, q->nsources);
     free_offsets(q->replay, q->nsources);
     free(q->last_progress);
+    free(q->last_progress_compact);
     free(q->name);
     weir_arena_destroy(q->arena);
     pthread_mutex_destroy(&q->mu);

@@ -49,9 +49,10 @@ bool weir_squery_active(weir_squery *q);
 const char *weir_squery_name(const weir_squery *q);
 const char *weir_squery_id(const weir_squery *q);
 const char *weir_squery_run_id(const weir_squery *q);
-/* malloc'd JSON texts (NULL before the first progress). */
-char *weir_squery_last_progress(weir_squery *q);
-char *weir_squery_status(weir_squery *q);
+/* malloc'd JSON texts, pretty (prettyJson) or compact (json); NULL before the first
+ * progress. */
+char *weir_squery_last_progress(weir_squery *q, bool pretty);
+char *weir_squery_status(weir_squery *q, bool pretty);
 /* One-line live status: "name: batch N, R rows/s, watermark W" (malloc'd). */
 char *weir_squery_status_line(weir_squery *q);
 /* Stops (if needed) and frees. */
