@@ -258,10 +258,9 @@ static bool is_known_source(const char *f)
     return false;
 }
 
-static bool is_fixed_schema(const char *f)
+static bool is_stream_only(const char *f)
 {
-    return strcasecmp(f, "socket") == 0 || strcasecmp(f, "rate") == 0 ||
-           strcasecmp(f, "kafka") == 0 || strcasecmp(f, "text") == 0;
+    return strcasecmp(f, "socket") == 0 || strcasecmp(f, "rate") == 0;
 }
 
 /* Copies the parts of a CREATE VIEW statement the view keeps into its own arena by
@@ -326,15 +325,33 @@ static int exec_create_view(weir_stmt *st, const char *text)
                 "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please "
                 "find packages at `https://spark.apache.org/third-party-projects.html`.",
                 s->format);
-        if (s->ncolumns && is_fixed_schema(s->format))
+        if (s->ncolumns && strcasecmp(s->format, "kafka") == 0)
             return weir_err_at(&db->err, WEIR_EANALYSIS, s->line, s->pos,
-                               "[UNSUPPORTED_FEATURE] The %s source does not support a "
-                               "user-specified schema.",
-                               s->format);
+                               "Kafka source has a fixed schema and cannot be set with a custom "
+                               "one");
+        if (s->ncolumns && strcasecmp(s->format, "text") == 0 &&
+            (s->ncolumns != 1 || s->columns[0].type->id != WEIR_T_STRING))
+            return weir_err_at(&db->err, WEIR_EANALYSIS, s->line, s->pos,
+                               "Text data source supports only a single column, and you have %d "
+                               "columns.",
+                               s->ncolumns);
     }
     weir_view *v = NULL;
     int rc = view_from_stmt(st, text, &v);
     if (rc != WEIR_OK) return rc;
+    if (v->kind == WEIR_VIEW_SOURCE && is_stream_only(v->format)) {
+        /* options and schema are checked when the source is defined, as Spark's load() */
+        const weir_type *schema;
+        rc = weir_api_stream_schema_of(db, v, &v->arena, &schema, &db->err);
+        if (rc != WEIR_OK) {
+            if (!db->err.line) {
+                db->err.line = s->line;
+                db->err.pos = s->pos;
+            }
+            view_free(v);
+            return rc;
+        }
+    }
     /* Validate now, as Spark resolves a view when it is created: a file source's path must
      * exist and its schema be known; a query view must analyze. */
     if (v->kind == WEIR_VIEW_QUERY || is_file_format(v->format)) {

@@ -25,6 +25,10 @@ static const source_entry entries[] = {
 /* Spark's sink-only providers: found, but without streamed reading. */
 static const char *const sink_only[] = {"console", "memory", "noop", "foreach", "foreachBatch"};
 
+/* Spark data sources weir does not provide as streaming sources (yet). */
+static const char *const not_here[] = {"kafka", "parquet", "orc",
+                                       "avro",  "jdbc",    "rate-micro-batch"};
+
 static int lookup(const weir_source_args *args, const source_entry **out, weir_error *err)
 {
     const char *f = args->format ? args->format : "";
@@ -38,8 +42,9 @@ static int lookup(const weir_source_args *args, const source_entry **out, weir_e
         if (strcasecmp(f, sink_only[i]) == 0)
             return weir_err(err, WEIR_EANALYSIS, "Data source %s does not support streamed reading",
                             f);
-    if (strcasecmp(f, "kafka") == 0)
-        return weir_err(err, WEIR_EUNSUPPORTED, "the kafka source is not available in this build");
+    for (size_t i = 0; i < sizeof(not_here) / sizeof(not_here[0]); i++)
+        if (strcasecmp(f, not_here[i]) == 0)
+            return weir_err(err, WEIR_EUNSUPPORTED, "the %s streaming source is not supported", f);
     return weir_err(err, WEIR_EANALYSIS,
                     "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: %s. Please find "
                     "packages at `https://spark.apache.org/third-party-projects.html`.",

@@ -48,6 +48,7 @@ struct weir_squery {
     int64_t next_batch;
     char **starts; /* per source: offset where the next batch starts (malloc'd) */
     char **replay; /* offsets of a batch to re-run after a restart, or NULL */
+    char **frozen; /* 'once'/'availableNow' sources without prepare(): end offset fixed at start */
     int64_t replay_ts_ms;
     int64_t last_trigger_ms;
     int64_t trig_seq, idle_seq; /* for processAllAvailable */
@@ -250,7 +251,10 @@ static int run_trigger(weir_squery *q, bool *ran, weir_error *err)
             *ran = true;
         } else {
             for (int i = 0; i < n && rc == WEIR_OK; i++) {
-                rc = q->sources[i]->vt->latest(q->sources[i], start[i], &a, &end[i], err);
+                if (q->frozen && q->frozen[i])
+                    end[i] = q->frozen[i];
+                else
+                    rc = q->sources[i]->vt->latest(q->sources[i], start[i], &a, &end[i], err);
                 if (rc == WEIR_OK && !end[i]) end[i] = start[i];
                 if (rc == WEIR_OK && end[i] && (!start[i] || strcmp(start[i], end[i]) != 0))
                     *ran = true;
@@ -420,6 +424,34 @@ static int restore(weir_squery *q, weir_error *err)
     return rc;
 }
 
+/* 'once' / 'availableNow': sources limit themselves (prepare), or the driver fixes their end
+ * offset now (Spark's AvailableNowDataStreamWrapper). */
+static int prepare_sources(weir_squery *q, weir_error *err)
+{
+    weir_read_limit lim =
+        q->trigger == WEIR_TRIGGER_ONCE ? WEIR_READ_ALL_ONCE : WEIR_READ_AVAILABLE_NOW;
+    for (int i = 0; i < q->nsources; i++) {
+        weir_source *s = q->sources[i];
+        int rc;
+        if (s->vt->prepare) {
+            rc = s->vt->prepare(s, lim, err);
+        } else {
+            if (!q->frozen && !(q->frozen = calloc((size_t)q->nsources, sizeof(char *))))
+                return weir_err_nomem(err);
+            weir_arena a;
+            weir_arena_init(&a, 1024);
+            const char *start = q->replay ? q->replay[i] : q->starts[i], *end = NULL;
+            rc = s->vt->latest(s, start, &a, &end, err);
+            if (rc == WEIR_OK && end && !(q->frozen[i] = strdup(end))) rc = weir_err_nomem(err);
+            if (rc == WEIR_OK && !end && start && !(q->frozen[i] = strdup(start)))
+                rc = weir_err_nomem(err);
+            weir_arena_free(&a);
+        }
+        if (rc != WEIR_OK) return rc;
+    }
+    return WEIR_OK;
+}
+
 int weir_squery_start(const weir_squery_spec *spec, weir_squery **out, weir_error *err)
 {
     *out = NULL;
@@ -478,6 +510,13 @@ int weir_squery_start(const weir_squery_spec *spec, weir_squery **out, weir_erro
     }
     if (rc == WEIR_OK) rc = weir_sink_create(&q->sink_args, &q->sink, err);
     if (rc == WEIR_OK) rc = restore(q, err);
+    if (rc != WEIR_OK) {
+        weir_squery_free(q);
+        return rc;
+    }
+    if (rc == WEIR_OK &&
+        (q->trigger == WEIR_TRIGGER_ONCE || q->trigger == WEIR_TRIGGER_AVAILABLE_NOW))
+        rc = prepare_sources(q, err);
     if (rc != WEIR_OK) {
         weir_squery_free(q);
         return rc;
@@ -662,6 +701,7 @@ void weir_squery_free(weir_squery *q)
     free(q->sources);
     free_offsets(q->starts, q->nsources);
     free_offsets(q->replay, q->nsources);
+    free_offsets(q->frozen, q->nsources);
     free(q->last_progress);
     free(q->last_progress_compact);
     free(q->name);

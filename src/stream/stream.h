@@ -52,6 +52,12 @@ void weir_clock_wake(weir_clock *c);
 typedef struct weir_source weir_source;
 typedef struct weir_source_reader weir_source_reader;
 
+typedef enum weir_read_limit {
+    WEIR_READ_LIMITED,       /* the default: rate limits per batch */
+    WEIR_READ_ALL_ONCE,      /* trigger 'once' */
+    WEIR_READ_AVAILABLE_NOW, /* trigger 'availableNow' */
+} weir_read_limit;
+
 /* What a source is created from: the view's definition and the query's context. */
 typedef struct weir_source_args {
     const char *format;  /* "json", "csv", "text", "socket", "rate", ... */
@@ -82,6 +88,11 @@ typedef struct weir_source_vt {
      * "TextSocketV2[host: localhost, port: 5000]", "RateStreamV2[rowsPerSecond=1, ...]". */
     const char *(*describe)(weir_source *s);
     void (*destroy)(weir_source *s);
+    /* Optional (NULL: no-op). Called once before the first trigger of a query whose
+     * trigger is 'once' (read everything available in one batch, rate limits ignored) or
+     * 'availableNow' (read what is available now, rate limits honoured, and nothing that
+     * arrives later), as Spark's ReadAllAvailable / prepareForTriggerAvailableNow. */
+    int (*prepare)(weir_source *s, weir_read_limit limit, weir_error *err);
 } weir_source_vt;
 
 struct weir_source {

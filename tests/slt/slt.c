@@ -17,7 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
 #include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -262,6 +266,8 @@ typedef struct slt_runner {
     pthread_mutex_t output_mu;
     char **setup; /* bodies of `statement ok` records, replayed by `restart` */
     int nsetup;
+    int listen_fd, conn_fd; /* `serve`: a TCP server the socket source connects to */
+    char port[16];          /* substituted for ${port} */
 } slt_runner;
 
 typedef enum slt_result { SLT_PASS, SLT_FAIL, SLT_SKIP } slt_result;
@@ -662,18 +668,32 @@ static char *subst_tmp(const slt_runner *rn, const char *s)
     return out;
 }
 
+/* Replaces ${port} too (after ${tmp}). */
+static char *subst_all(const slt_runner *rn, const char *s)
+{
+    char *t = subst_tmp(rn, s);
+    for (const char *p = strstr(t, "${port}"); p; p = strstr(t, "${port}")) {
+        size_t n = strlen(t) + strlen(rn->port) + 1;
+        char *o = xmalloc(n);
+        snprintf(o, n, "%.*s%s%s", (int)(p - t), t, rn->port, p + 7);
+        free(t);
+        t = o;
+    }
+    return t;
+}
+
 static void subst_record(const slt_runner *rn, slt_record *r)
 {
-    char *b = subst_tmp(rn, r->body ? r->body : "");
+    char *b = subst_all(rn, r->body ? r->body : "");
     free(r->body);
     r->body = b;
     for (int i = 0; i < r->argc; i++) {
-        char *a = subst_tmp(rn, r->argv[i]);
+        char *a = subst_all(rn, r->argv[i]);
         free(r->argv[i]);
         r->argv[i] = a;
     }
     for (int i = 0; i < r->expected.n; i++) {
-        char *e = subst_tmp(rn, r->expected.v[i]);
+        char *e = subst_all(rn, r->expected.v[i]);
         free(r->expected.v[i]);
         r->expected.v[i] = e;
     }
@@ -757,8 +777,10 @@ static slt_result run_trigger_step(slt_runner *rn, slt_record *r)
 {
     weir_query *q = find_query(rn, r, "trigger");
     if (!q) return SLT_FAIL;
-    int n = r->argc > 2 ? atoi(r->argv[2]) : 1, ran_count = 0;
-    for (int i = 0; i < n; i++) {
+    bool until = r->argc > 2 && strcmp(r->argv[2], "until-batch") == 0;
+    int n = r->argc > 2 && !until ? atoi(r->argv[2]) : 1, ran_count = 0;
+    /* until-batch: data arrives asynchronously (socket): trigger until a batch runs, 10 s max */
+    for (int i = 0, tries = 0; i < n; i++) {
         bool ran = false;
         if (weir_query_trigger(q, &ran) != WEIR_OK) {
             char *err = error_text(rn->db);
@@ -767,6 +789,10 @@ static slt_result run_trigger_step(slt_runner *rn, slt_record *r)
             return SLT_FAIL;
         }
         ran_count += ran;
+        if (until && !ran && ++tries < 10000) {
+            poll(NULL, 0, 1);
+            i--;
+        }
     }
     if (r->has_expected) {
         char buf[32];
@@ -913,6 +939,51 @@ static slt_result run_restart_step(slt_runner *rn, slt_record *r)
     return SLT_PASS;
 }
 
+/* serve : listens on a free loopback port (${port} in later records) for the socket source. */
+static slt_result run_serve_step(slt_runner *rn, slt_record *r)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        fail_begin(rn, r, "cannot listen: %s", strerror(errno));
+        if (fd >= 0) close(fd);
+        return SLT_FAIL;
+    }
+    rn->listen_fd = fd;
+    snprintf(rn->port, sizeof rn->port, "%d", ntohs(a.sin_port));
+    return SLT_PASS;
+}
+
+/* send : writes the record's lines to the connected socket source (accepting it first). */
+static slt_result run_send_step(slt_runner *rn, slt_record *r)
+{
+    if (rn->conn_fd < 0) {
+        struct pollfd p = {rn->listen_fd, POLLIN, 0};
+        if (rn->listen_fd < 0 || poll(&p, 1, 10000) != 1 ||
+            (rn->conn_fd = accept(rn->listen_fd, NULL, NULL)) < 0) {
+            fail_begin(rn, r, "no connection from the socket source");
+            return SLT_FAIL;
+        }
+    }
+    size_t n = strlen(r->body);
+    char *msg = xmalloc(n + 2);
+    memcpy(msg, r->body, n);
+    msg[n] = '\n';
+    msg[n + 1] = 0;
+    bool ok = write(rn->conn_fd, msg, n + 1) == (ssize_t)(n + 1);
+    free(msg);
+    if (!ok) {
+        fail_begin(rn, r, "send failed: %s", strerror(errno));
+        return SLT_FAIL;
+    }
+    return SLT_PASS;
+}
+
 typedef struct slt_kind {
     const char *name;
     slt_result (*run)(slt_runner *rn, slt_record *r);
@@ -932,6 +1003,8 @@ static const slt_kind record_kinds[] = {
     {"clock", run_clock_step},
     {"progress", run_progress_step},
     {"restart", run_restart_step},
+    {"serve", run_serve_step},
+    {"send", run_send_step},
 };
 
 /* ---- file loop ---------------------------------------------------------------------- */
@@ -1010,6 +1083,7 @@ static bool run_file(const char *path)
         return false;
     }
     pthread_mutex_init(&rn.output_mu, NULL);
+    rn.listen_fd = rn.conn_fd = -1;
     snprintf(rn.tmp, sizeof rn.tmp, "/tmp/weir_slt_XXXXXX");
     if (!mkdtemp(rn.tmp)) {
         printf("%s: cannot create a scratch directory\n", path);
@@ -1109,6 +1183,8 @@ static bool run_file(const char *path)
         free(rn.setup[k]);
     free(rn.setup);
     nftw(rn.tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (rn.conn_fd >= 0) close(rn.conn_fd);
+    if (rn.listen_fd >= 0) close(rn.listen_fd);
     pthread_mutex_destroy(&rn.output_mu);
     free(line);
     free(text);

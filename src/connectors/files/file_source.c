@@ -164,6 +164,8 @@ typedef struct file_source {
     seen_map seen;
     int64_t log_offset;    /* latest log batch (-1: none) */
     weir_flog_list unread; /* files listed but left for later batches (maxFilesPerTrigger) */
+    bool read_all;         /* trigger 'once': no maxFilesPerTrigger cap */
+    bool frozen;           /* trigger 'availableNow': only the files listed at start */
 } file_source;
 
 typedef struct file_reader {
@@ -456,7 +458,7 @@ static int file_latest(weir_source *src, const char *start, weir_arena *a, const
     *out = NULL;
     weir_flog_list cand = {0}, batch = {0}, rest = {0};
     int rc = WEIR_OK;
-    if (s->unread.n > 0) {
+    if (s->unread.n > 0 || s->frozen) {
         cand = s->unread;
         memset(&s->unread, 0, sizeof(s->unread));
     } else {
@@ -472,7 +474,7 @@ static int file_latest(weir_source *src, const char *start, weir_arena *a, const
     }
     /* the batch: everything, or the first maxFilesPerTrigger (oldest or newest first) */
     int take = cand.n;
-    if (s->o.max_files && take > s->o.max_files) take = s->o.max_files;
+    if (s->o.max_files && !s->read_all && take > s->o.max_files) take = s->o.max_files;
     for (int i = 0; i < cand.n && rc == WEIR_OK; i++) {
         weir_flog_file *f = &cand.v[i];
         weir_flog_list *dst = i < take ? &batch : &rest;
@@ -482,9 +484,11 @@ static int file_latest(weir_source *src, const char *start, weir_arena *a, const
     weir_flog_free(&cand);
     /* Without latestFirst the rest of the listing is kept for the next batches (a fresh listing
      * would re-sort newer files in), unless too little is left to be worth it. */
-    if (rc == WEIR_OK && s->o.max_files && !s->o.latest_first &&
-        !((double)rest.n < s->o.max_files * DISCARD_UNSEEN_FILES_RATIO)) {
-        for (int i = 0; i < rest.n && i < MAX_CACHED_UNSEEN_FILES && rc == WEIR_OK; i++)
+    if (rc == WEIR_OK && s->o.max_files &&
+        (s->frozen ||
+         (!s->o.latest_first && !((double)rest.n < s->o.max_files * DISCARD_UNSEEN_FILES_RATIO)))) {
+        for (int i = 0; i < rest.n && (s->frozen || i < MAX_CACHED_UNSEEN_FILES) && rc == WEIR_OK;
+             i++)
             if (weir_flog_push(&s->unread, rest.v[i].url, rest.v[i].local, rest.v[i].ts,
                                rest.v[i].size, -1) != WEIR_OK)
                 rc = weir_err_nomem(err);
@@ -508,6 +512,26 @@ static int file_latest(weir_source *src, const char *start, weir_arena *a, const
     if (s->log_offset < 0) return WEIR_OK; /* nothing yet: no offset */
     *out = weir_arena_sprintf(a, "{\"logOffset\":%lld}", (long long)s->log_offset);
     return *out ? WEIR_OK : weir_err_nomem(err);
+}
+
+/* Trigger 'once' reads everything in one batch; 'availableNow' lists the new files now and
+ * serves only those (Spark's prepareForTriggerAvailableNow). */
+static int file_prepare(weir_source *src, weir_read_limit limit, weir_error *err)
+{
+    file_source *s = (file_source *)src;
+    if (limit == WEIR_READ_ALL_ONCE) s->read_all = true;
+    if (limit != WEIR_READ_AVAILABLE_NOW) return WEIR_OK;
+    weir_flog_list all = {0};
+    int rc = fetch_all_files(s, &all, err);
+    for (int i = 0; i < all.n && rc == WEIR_OK; i++) {
+        weir_flog_file *f = &all.v[i];
+        if (!seen_is_new(&s->seen, seen_key(s, f), f->ts)) continue;
+        if (weir_flog_push(&s->unread, f->url, f->local, f->ts, f->size, -1) != WEIR_OK)
+            rc = weir_err_nomem(err);
+    }
+    weir_flog_free(&all);
+    s->frozen = rc == WEIR_OK;
+    return rc;
 }
 
 static int cmp_size_desc(const void *a, const void *b)
@@ -683,8 +707,8 @@ static void file_destroy(weir_source *src)
     free(s);
 }
 
-static const weir_source_vt file_vt = {file_latest, file_open,     file_next,   file_close_reader,
-                                       file_commit, file_describe, file_destroy};
+static const weir_source_vt file_vt = {file_latest, file_open,     file_next,    file_close_reader,
+                                       file_commit, file_describe, file_destroy, file_prepare};
 
 int weir_src_file_create(const weir_source_args *args, weir_source **out, weir_error *err)
 {

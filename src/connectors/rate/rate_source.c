@@ -222,8 +222,9 @@ static void rate_destroy(weir_source *s)
     free(r);
 }
 
-static const weir_source_vt rate_vt = {rate_latest, rate_open,     rate_next,   rate_close_reader,
-                                       rate_commit, rate_describe, rate_destroy};
+/* no prepare(): for 'once'/'availableNow' the driver fixes the end offset at start */
+static const weir_source_vt rate_vt = {rate_latest, rate_open,     rate_next,    rate_close_reader,
+                                       rate_commit, rate_describe, rate_destroy, NULL};
 
 /* The creation time from the metadata log, or now (then recorded). */
 static int creation_time(const weir_source_args *args, weir_clock *clock, int64_t *out,

@@ -451,7 +451,7 @@ static void socket_destroy(weir_source *src)
 
 static const weir_source_vt socket_vt = {socket_latest,       socket_open,   socket_next,
                                          socket_close_reader, socket_commit, socket_describe,
-                                         socket_destroy};
+                                         socket_destroy,      NULL};
 
 int weir_src_socket_create(const weir_source_args *args, weir_source **out, weir_error *err)
 {
