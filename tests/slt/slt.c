@@ -984,6 +984,26 @@ static slt_result run_send_step(slt_runner *rn, slt_record *r)
     return SLT_PASS;
 }
 
+/* wait-batch NAME N : waits (10 s at most) until the query has completed batch N — for
+ * queries that run in their own thread, e.g. processing-time triggers on a manual clock. */
+static slt_result run_wait_batch_step(slt_runner *rn, slt_record *r)
+{
+    weir_query *q = find_query(rn, r, "wait-batch");
+    if (!q) return SLT_FAIL;
+    long want = r->argc > 2 ? atol(r->argv[2]) : 0;
+    for (int tries = 0; tries < 10000; tries++) {
+        char *json = weir_query_last_progress(q);
+        const char *p = json ? strstr(json, "\"batchId\" : ") : NULL;
+        long got = p ? atol(p + 12) : -1;
+        free(json);
+        if (got >= want) return SLT_PASS;
+        if (!weir_query_is_active(q)) break;
+        poll(NULL, 0, 1);
+    }
+    fail_begin(rn, r, "batch %ld did not complete", want);
+    return SLT_FAIL;
+}
+
 typedef struct slt_kind {
     const char *name;
     slt_result (*run)(slt_runner *rn, slt_record *r);
@@ -1005,6 +1025,7 @@ static const slt_kind record_kinds[] = {
     {"restart", run_restart_step},
     {"serve", run_serve_step},
     {"send", run_send_step},
+    {"wait-batch", run_wait_batch_step},
 };
 
 /* ---- file loop ---------------------------------------------------------------------- */
