@@ -1258,11 +1258,18 @@ static int bind_source(B *b, const weir_view *v, const weir_ast_from *f, weir_lp
     return WEIR_OK;
 }
 
-static const weir_ast_cte *find_cte(B *b, const char *name)
+/* Finds a CTE by name; *visible receives the CTEs its own query may see: those defined
+ * before it (WITH is not recursive). */
+static const weir_ast_cte *find_cte(B *b, const char *name, cte_frame *visible)
 {
     for (cte_frame *fr = b->ctes; fr; fr = fr->up)
         for (int i = fr->n - 1; i >= 0; i--)
-            if (name_eq(fr->ctes[i].name, name)) return &fr->ctes[i];
+            if (name_eq(fr->ctes[i].name, name)) {
+                visible->ctes = fr->ctes;
+                visible->n = i;
+                visible->up = fr->up;
+                return &fr->ctes[i];
+            }
     return NULL;
 }
 
@@ -1270,9 +1277,13 @@ static int bind_table(B *b, const weir_ast_from *f, weir_lplan **out)
 {
     const char *name = f->parts[f->nparts - 1];
     if (f->nparts == 1 && !f->stream) {
-        const weir_ast_cte *cte = find_cte(b, name);
+        cte_frame visible;
+        const weir_ast_cte *cte = find_cte(b, name, &visible);
         if (cte) {
+            cte_frame *saved = b->ctes;
+            b->ctes = &visible;
             int rc = bind_query(b, cte->query, out);
+            b->ctes = saved;
             if (rc == WEIR_OK && cte->ncol_aliases)
                 rc = rename_columns(b, *out, cte->col_aliases, cte->ncol_aliases, f->line, f->pos,
                                     out);
