@@ -77,8 +77,6 @@ weir_op *weir_op_alloc(size_t size, const weir_op_vtab *vt, const weir_lplan *p,
 /* Keeps rows where sel is set: a new batch in the input batch's arena (NULL columns stay
  * NULL, they are unused). */
 weir_batch *weir_batch_select(const weir_batch *in, const int32_t *rows, int32_t n);
-/* Row hashing/equality over several key vectors, used by aggregate and join. */
-void weir_hash_rows(weir_vec *const *keys, int nkeys, int32_t n, uint64_t *hashes);
 /* Serializes row i of the key vectors into a compact byte key (NULL flags + values);
  * returns its length. buf must hold weir_key_size() bytes. */
 size_t weir_key_size(weir_vec *const *keys, int nkeys, int32_t i);

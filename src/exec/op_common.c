@@ -247,22 +247,6 @@ int weir_key_decode(const uint8_t *key, weir_vec **cols, int ncols)
     return rc;
 }
 
-void weir_hash_rows(weir_vec *const *keys, int nkeys, int32_t n, uint64_t *hashes)
-{
-    uint8_t small[256];
-    for (int32_t i = 0; i < n; i++) {
-        size_t sz = weir_key_size(keys, nkeys, i);
-        uint8_t *buf = sz <= sizeof small ? small : malloc(sz);
-        if (!buf) {
-            hashes[i] = 0;
-            continue;
-        }
-        weir_key_encode(keys, nkeys, i, buf);
-        hashes[i] = XXH3_64bits(buf, sz);
-        if (buf != small) free(buf);
-    }
-}
-
 /* ---- ordering ------------------------------------------------------------------- */
 
 static int cmp_double(double x, double y)

@@ -46,6 +46,7 @@ typedef struct cte_frame {
 typedef struct aggctx {
     weir_expr **groups;
     int ngroups;
+    int agg_base; /* output column of the first aggregate (after the grouping id, if any) */
     weir_expr **aggs;
     int naggs, cap;
 } aggctx;
@@ -1130,7 +1131,7 @@ static int agg_rewrite(B *b, aggctx *ac, weir_expr *e, weir_expr **out)
             }
             ac->aggs[ac->naggs++] = e;
         }
-        weir_expr *c = col_ref(b, ac->ngroups + j, e->type, e->pretty);
+        weir_expr *c = col_ref(b, ac->agg_base + j, e->type, e->pretty);
         if (!c) return NOMEM(b);
         *out = c;
         return WEIR_OK;
@@ -2230,7 +2231,7 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
         weir_expr **post = WEIR_ARENA_NEWN(b->a, weir_expr *, n ? n : 1);
         if (!post) return NOMEM(b);
         aggctx rw = ac;
-        rw.ngroups = ac.ngroups;
+        rw.agg_base = nplan_groups; /* past the grouping id of grouping sets */
         for (int i = 0; i < n; i++)
             if ((rc = agg_rewrite(b, &rw, items[i].e, &post[i])) != WEIR_OK) return rc;
         weir_expr *having = NULL;
@@ -2341,31 +2342,6 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
     for (int i = 0; i < total; i++) {
         ex[i] = items[i].e;
         names[i] = items[i].name;
-    }
-    if (agg && agg->ngroups != ac.ngroups) {
-        /* references to aggregate outputs (index >= ngroups) move past the grouping id */
-        for (int i = 0; i < total; i++) {
-            weir_expr *stack[64];
-            int sp = 0;
-            stack[sp++] = ex[i];
-            while (sp) {
-                weir_expr *e = stack[--sp];
-                if (e->kind == WEIR_EX_COLUMN && e->col >= ac.ngroups) e->col += 1;
-                for (int k = 0; k < e->nargs && sp < 64; k++)
-                    stack[sp++] = e->args[k];
-            }
-        }
-        if (p != agg && p->cond) {
-            weir_expr *stack[64];
-            int sp = 0;
-            stack[sp++] = p->cond;
-            while (sp) {
-                weir_expr *e = stack[--sp];
-                if (e->kind == WEIR_EX_COLUMN && e->col >= ac.ngroups) e->col += 1;
-                for (int k = 0; k < e->nargs && sp < 64; k++)
-                    stack[sp++] = e->args[k];
-            }
-        }
     }
     if ((rc = make_project(b, p, ex, names, total, &p)) != WEIR_OK) return rc;
     if (sel->distinct) {
