@@ -509,6 +509,7 @@ static const char *lp_name(const weir_lplan *p)
     case WEIR_LP_WINDOW: return "Expand(window)";
     case WEIR_LP_STREAM_SCAN: return "StreamingRelation";
     case WEIR_LP_MEMTABLE: return "InMemoryRelation";
+    case WEIR_LP_WATERMARK: return "EventTimeWatermark";
     }
     return "?";
 }

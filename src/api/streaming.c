@@ -134,6 +134,7 @@ int weir_api_create_streaming_table(weir_stmt *st)
     rc = text ? weir_sql_parse(qa, text, &stmts, &n, err) : weir_err_nomem(err);
     weir_stream_refs *refs = WEIR_ARENA_NEW(qa, weir_stream_refs);
     weir_lplan *plan = NULL;
+    int nstates = 0;
     if (rc == WEIR_OK && !refs) rc = weir_err_nomem(err);
     if (rc == WEIR_OK) {
         refs->schema_of = weir_api_stream_schema_of;
@@ -145,7 +146,7 @@ int weir_api_create_streaming_table(weir_stmt *st)
         rc = weir_err_at(err, WEIR_EANALYSIS, s->line, s->pos,
                          "'writeStream' can be called only on streaming Dataset/DataFrame");
     if (rc == WEIR_OK) {
-        rc = weir_check_streaming(plan, mode, err);
+        rc = weir_check_streaming(plan, mode, &nstates, err);
         if (rc != WEIR_OK && !err->line) {
             err->line = s->line;
             err->pos = s->pos;
@@ -226,6 +227,18 @@ int weir_api_create_streaming_table(weir_stmt *st)
         .clock = manual_clock && strcasecmp(manual_clock, "true") == 0 ? &db->manual_clock
                                                                        : &db->wall_clock,
         .manual = manual_trig && strcasecmp(manual_trig, "true") == 0,
+        .mode = mode,
+        .nstates = nstates,
+        .nparts = atoi(weir_api_conf_value(db, "spark.sql.shuffle.partitions")),
+        .wm_policy_max =
+            strcasecmp(weir_api_conf_value(db, "spark.sql.streaming.multipleWatermarkPolicy"),
+                       "max") == 0,
+        .allow_multiple = strcasecmp(weir_api_conf_value(
+                                         db, "spark.sql.streaming.statefulOperator.allowMultiple"),
+                                     "false") != 0,
+        .no_data_batches =
+            strcasecmp(weir_api_conf_value(db, "spark.sql.streaming.noDataMicroBatches.enabled"),
+                       "false") != 0,
     };
     weir_query *q = calloc(1, sizeof(*q));
     if (!q) {

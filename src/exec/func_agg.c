@@ -26,6 +26,11 @@
  * threshold and 5m the raw estimate is used instead, so results there can differ from
  * Spark's by the (small) bias; below the threshold and above 5m they are identical.
  *
+ * Streaming queries keep states between micro-batches in the state store: agg_save writes a
+ * state as compact, self-delimiting bytes (values, never pointers) and agg_load rebuilds an
+ * equivalent state in the aggregation's arena, indexes included (see the section before the
+ * table for the byte forms).
+ *
  * collect_set keeps first-seen order (Spark's order is its hash set's iteration order,
  * which is unspecified).
  */
@@ -1886,42 +1891,737 @@ static int hll_final(weir_agg_ctx *ctx, const weir_expr *e, void **states, int32
 }
 
 /* ======================================================================================
+ * Saving and loading states (the streaming state store keeps every group's state between
+ * micro-batches as bytes)
+ *
+ * The byte form holds values, never pointers, and is read back by the same build on the
+ * same machine: fixed-size numbers are raw native (little-endian) bytes, lengths and
+ * counts LEB128 varints, and every state is self-delimiting (the loader knows from the
+ * bound expression and the leading flags how many bytes follow). Values of any type use
+ * the layout of weir's grouping keys (a presence byte, then the value; strings and arrays
+ * length-prefixed; struct fields and map entries in order), except that floating-point
+ * values keep their exact bits: collect_set tells -0.0 from 0.0 and first/last/min/max
+ * return what they were given. Loaders check every length against the input and every
+ * flag and register against its range, and fail with "corrupt aggregate state" rather
+ * than read past the end. A failed load may leave the state half filled; the caller drops
+ * it.
+ * ====================================================================================== */
+
+#define CORRUPT WEIR_ERUNTIME /* status of the decoders below for malformed input */
+
+typedef struct reader {
+    const uint8_t *p;
+    size_t n, pos;
+} reader;
+
+static inline size_t rd_left(const reader *r)
+{
+    return r->n - r->pos;
+}
+
+static inline bool rd_bytes(reader *r, void *dst, size_t k)
+{
+    if (rd_left(r) < k) return false;
+    memcpy(dst, r->p + r->pos, k);
+    r->pos += k;
+    return true;
+}
+
+static inline bool rd_u8(reader *r, uint8_t *out)
+{
+    return rd_bytes(r, out, 1);
+}
+
+/* A flags byte with no bits outside `allowed`. */
+static inline bool rd_flags(reader *r, uint8_t allowed, uint8_t *out)
+{
+    return rd_u8(r, out) && !(*out & ~allowed);
+}
+
+static bool rd_varint(reader *r, uint64_t *out)
+{
+    uint64_t x = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        uint8_t b;
+        if (!rd_u8(r, &b)) return false;
+        if (shift == 63 && b > 1) return false;
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+static inline void put_bytes(weir_strbuf *o, const void *p, size_t n)
+{
+    weir_sb_append(o, (const char *)p, n);
+}
+
+static inline void put_u8(weir_strbuf *o, uint8_t b)
+{
+    put_bytes(o, &b, 1);
+}
+
+static void put_varint(weir_strbuf *o, uint64_t x)
+{
+    uint8_t b[10];
+    size_t k = 0;
+    do {
+        b[k] = (uint8_t)(x & 0x7f);
+        x >>= 7;
+        if (x) b[k] |= 0x80;
+        k++;
+    } while (x);
+    put_bytes(o, b, k);
+}
+
+static int save_done(const weir_strbuf *o)
+{
+    return o->oom ? WEIR_ENOMEM : WEIR_OK;
+}
+
+static int load_fail(weir_agg_ctx *ctx, const weir_expr *e, int rc)
+{
+    if (rc == WEIR_ENOMEM) return nomem(ctx);
+    return weir_err(ctx->err, WEIR_ERUNTIME, "corrupt aggregate state (%s)",
+                    e->fname ? e->fname : e->fn->name);
+}
+
+/* ---- values held in vectors: elements of collect_*, nested values of min/max/first ---- */
+
+static void enc_value(weir_strbuf *o, const weir_vec *v, int32_t i);
+
+/* Row i of v, not NULL. */
+static void enc_body(weir_strbuf *o, const weir_vec *v, int32_t i)
+{
+    size_t w = weir_type_width(v->type);
+    if (w) {
+        put_bytes(o, (const char *)v->data + w * (size_t)i, w);
+        return;
+    }
+    switch (v->type->id) {
+    case WEIR_T_STRING:
+    case WEIR_T_BINARY: {
+        int32_t len;
+        const char *p = weir_vec_str(v, i, &len);
+        put_varint(o, (uint64_t)len);
+        put_bytes(o, p, (size_t)len);
+        break;
+    }
+    case WEIR_T_STRUCT:
+        for (int c = 0; c < v->nchild; c++)
+            enc_value(o, v->child[c], i);
+        break;
+    case WEIR_T_ARRAY:
+    case WEIR_T_MAP:
+        put_varint(o, (uint64_t)(v->offsets[i + 1] - v->offsets[i]));
+        for (int32_t k = v->offsets[i]; k < v->offsets[i + 1]; k++)
+            for (int c = 0; c < v->nchild; c++)
+                enc_value(o, v->child[c], k);
+        break;
+    default: break;
+    }
+}
+
+static void enc_value(weir_strbuf *o, const weir_vec *v, int32_t i)
+{
+    if (row_null(v, i)) {
+        put_u8(o, 0);
+    } else {
+        put_u8(o, 1);
+        enc_body(o, v, i);
+    }
+}
+
+static int dec_value(reader *r, weir_vec *v);
+
+/* Ends a STRUCT/ARRAY/MAP row whose children were appended. */
+static int dec_end_row(weir_vec *v, int32_t count)
+{
+    if (weir_vec_reserve(v, v->len + 1) != WEIR_OK) return WEIR_ENOMEM;
+    if (v->offsets) v->offsets[v->len + 1] = v->offsets[v->len] + count;
+    if (v->valid) weir_bit_set(v->valid, v->len);
+    v->len++;
+    return WEIR_OK;
+}
+
+/* Appends one non-NULL value read from r to v. */
+static int dec_body(reader *r, weir_vec *v)
+{
+    const weir_type *t = v->type;
+    size_t w = weir_type_width(t);
+    if (w) {
+        if (rd_left(r) < w) return CORRUPT;
+        const uint8_t *src = r->p + r->pos;
+        if (t->id == WEIR_T_BOOLEAN && *src > 1) return CORRUPT;
+        r->pos += w;
+        return weir_vec_append_fixed(v, src) == WEIR_OK ? WEIR_OK : WEIR_ENOMEM;
+    }
+    switch (t->id) {
+    case WEIR_T_STRING:
+    case WEIR_T_BINARY: {
+        uint64_t len;
+        if (!rd_varint(r, &len) || len > rd_left(r) ||
+            len > (uint64_t)(INT32_MAX - v->offsets[v->len]))
+            return CORRUPT;
+        const char *p = (const char *)r->p + r->pos;
+        r->pos += (size_t)len;
+        return weir_vec_append_str(v, p, (int32_t)len) == WEIR_OK ? WEIR_OK : WEIR_ENOMEM;
+    }
+    case WEIR_T_STRUCT:
+        for (int c = 0; c < v->nchild; c++) {
+            int rc = dec_value(r, v->child[c]);
+            if (rc != WEIR_OK) return rc;
+        }
+        return dec_end_row(v, 0);
+    case WEIR_T_ARRAY:
+    case WEIR_T_MAP: {
+        uint64_t count;
+        /* every entry takes at least one byte (a presence byte per child) */
+        if (!rd_varint(r, &count) || count > rd_left(r) ||
+            count > (uint64_t)(INT32_MAX - v->offsets[v->len]))
+            return CORRUPT;
+        for (uint64_t k = 0; k < count; k++)
+            for (int c = 0; c < v->nchild; c++) {
+                int rc = dec_value(r, v->child[c]);
+                if (rc != WEIR_OK) return rc;
+            }
+        return dec_end_row(v, (int32_t)count);
+    }
+    default: return weir_vec_append_null(v) == WEIR_OK ? WEIR_OK : WEIR_ENOMEM;
+    }
+}
+
+static int dec_value(reader *r, weir_vec *v)
+{
+    uint8_t present;
+    if (!rd_flags(r, 1, &present) || (present && v->type->id == WEIR_T_NULL)) return CORRUPT;
+    if (present) return dec_body(r, v);
+    return weir_vec_append_null(v) == WEIR_OK ? WEIR_OK : WEIR_ENOMEM;
+}
+
+/* ---- slots ----------------------------------------------------------------------------- */
+
+/* A non-NULL slot value of kind k, in the width of its SQL type. */
+static void slot_save(weir_strbuf *o, vkind k, const slot *s)
+{
+    switch (k) {
+    case K_BOOL:
+    case K_I8: put_u8(o, (uint8_t)(int8_t)s->i); break;
+    case K_I16: {
+        int16_t x = (int16_t)s->i;
+        put_bytes(o, &x, 2);
+        break;
+    }
+    case K_I32: {
+        int32_t x = (int32_t)s->i;
+        put_bytes(o, &x, 4);
+        break;
+    }
+    case K_I64: put_bytes(o, &s->i, 8); break;
+    case K_F32: {
+        float x = (float)s->d; /* exact: the slot holds a widened float */
+        put_bytes(o, &x, 4);
+        break;
+    }
+    case K_F64: put_bytes(o, &s->d, 8); break;
+    case K_DEC: put_bytes(o, &s->dec, 16); break;
+    case K_STR:
+        put_varint(o, (uint64_t)s->s.len);
+        put_bytes(o, s->s.p, (size_t)s->s.len);
+        break;
+    case K_NESTED: enc_body(o, s->nested, 0); break;
+    case K_NULL: break;
+    }
+}
+
+/* Reads a slot value of kind k (SQL type t) into s; strings and nested values are copied
+ * into a. */
+static int slot_load(weir_arena *a, reader *r, vkind k, const weir_type *t, slot *s)
+{
+    switch (k) {
+    case K_BOOL: {
+        uint8_t x;
+        if (!rd_flags(r, 1, &x)) return CORRUPT;
+        s->i = x;
+        return WEIR_OK;
+    }
+    case K_I8: {
+        int8_t x;
+        if (!rd_bytes(r, &x, 1)) return CORRUPT;
+        s->i = x;
+        return WEIR_OK;
+    }
+    case K_I16: {
+        int16_t x;
+        if (!rd_bytes(r, &x, 2)) return CORRUPT;
+        s->i = x;
+        return WEIR_OK;
+    }
+    case K_I32: {
+        int32_t x;
+        if (!rd_bytes(r, &x, 4)) return CORRUPT;
+        s->i = x;
+        return WEIR_OK;
+    }
+    case K_I64: return rd_bytes(r, &s->i, 8) ? WEIR_OK : CORRUPT;
+    case K_F32: {
+        float x;
+        if (!rd_bytes(r, &x, 4)) return CORRUPT;
+        s->d = x;
+        return WEIR_OK;
+    }
+    case K_F64: return rd_bytes(r, &s->d, 8) ? WEIR_OK : CORRUPT;
+    case K_DEC: return rd_bytes(r, &s->dec, 16) ? WEIR_OK : CORRUPT;
+    case K_STR: {
+        uint64_t len;
+        if (!rd_varint(r, &len) || len > rd_left(r) || len > INT32_MAX) return CORRUPT;
+        const char *p = (const char *)r->p + r->pos;
+        r->pos += (size_t)len;
+        return str_store(a, s, p, (int32_t)len);
+    }
+    case K_NESTED:
+        if (!s->nested) {
+            if (!(s->nested = weir_vec_new(a, t, 1))) return WEIR_ENOMEM;
+        } else {
+            vec_clear(s->nested);
+        }
+        return dec_body(r, s->nested);
+    case K_NULL: return WEIR_OK;
+    }
+    return CORRUPT;
+}
+
+/* Runs a loader body over p[0..n) and reports its outcome. */
+#define LOAD_RETURN(ctx, e, r, used, rc)                                                           \
+    do {                                                                                           \
+        if ((rc) != WEIR_OK) return load_fail((ctx), (e), (rc));                                   \
+        *(used) = (r).pos;                                                                         \
+        return WEIR_OK;                                                                            \
+    } while (0)
+
+/* ---- count, count_if: the count as 8 raw bytes ------------------------------------------ */
+
+static int count_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    put_bytes(out, &((const count_state *)state)->n, 8);
+    return save_done(out);
+}
+
+static int count_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                      size_t n, size_t *used)
+{
+    reader r = {p, n, 0};
+    count_state *s = state;
+    int rc = rd_bytes(&r, &s->n, 8) && s->n >= 0 ? WEIR_OK : CORRUPT;
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* ---- sum, try_sum, avg, mean, try_avg ----------------------------------------------------
+ * flags (1 has, 2 overflow); avg: count (8 bytes) when has; the running sum (i, d or dec by
+ * the kind of sum) when has and not overflow. Once a sum overflowed its value is never
+ * read again (the result stays NULL or the error), so it is not kept; a plain sum never
+ * reads its count. */
+
+enum { SUM_HAS = 1, SUM_OVERFLOW = 2 };
+
+static int sum_save_impl(const weir_expr *e, const void *state, weir_strbuf *out, bool is_avg)
+{
+    const agg_info *ai = e->bind_data;
+    const sum_state *s = state;
+    put_u8(out, (uint8_t)((s->has ? SUM_HAS : 0) | (s->overflow ? SUM_OVERFLOW : 0)));
+    if (!s->has) return save_done(out);
+    if (is_avg) put_bytes(out, &s->count, 8);
+    if (s->overflow) return save_done(out);
+    int sk = sum_kind(ai);
+    if (sk == SUM_LONG && is_avg) sk = SUM_DOUBLE;
+    switch (sk) {
+    case SUM_DEC: put_bytes(out, &s->dec, 16); break;
+    case SUM_DOUBLE: put_bytes(out, &s->d, 8); break;
+    default: put_bytes(out, &s->i, 8); break;
+    }
+    return save_done(out);
+}
+
+static int sum_load_impl(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                         size_t n, size_t *used, bool is_avg)
+{
+    const agg_info *ai = e->bind_data;
+    sum_state *s = state;
+    reader r = {p, n, 0};
+    uint8_t flags;
+    int rc = CORRUPT;
+    if (!rd_flags(&r, SUM_HAS | SUM_OVERFLOW, &flags)) goto done;
+    s->has = flags & SUM_HAS;
+    s->overflow = flags & SUM_OVERFLOW;
+    if (!s->has) {
+        if (!s->overflow) rc = WEIR_OK;
+        goto done;
+    }
+    if (is_avg && (!rd_bytes(&r, &s->count, 8) || s->count <= 0)) goto done;
+    if (s->overflow) {
+        rc = WEIR_OK;
+        goto done;
+    }
+    int sk = sum_kind(ai);
+    if (sk == SUM_LONG && is_avg) sk = SUM_DOUBLE;
+    switch (sk) {
+    case SUM_DEC: {
+        __int128 limit = pow10_128(ai->sum_precision) - 1;
+        if (rd_bytes(&r, &s->dec, 16) && s->dec <= limit && s->dec >= -limit) rc = WEIR_OK;
+        break;
+    }
+    case SUM_DOUBLE:
+        if (rd_bytes(&r, &s->d, 8)) rc = WEIR_OK;
+        break;
+    default:
+        if (rd_bytes(&r, &s->i, 8)) rc = WEIR_OK;
+        break;
+    }
+done:
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+static int sum_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    return sum_save_impl(e, state, out, false);
+}
+
+static int sum_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p, size_t n,
+                    size_t *used)
+{
+    return sum_load_impl(ctx, e, state, p, n, used, false);
+}
+
+static int avg_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    return sum_save_impl(e, state, out, true);
+}
+
+static int avg_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p, size_t n,
+                    size_t *used)
+{
+    return sum_load_impl(ctx, e, state, p, n, used, true);
+}
+
+/* ---- min, max, bool_and, bool_or: has (1 byte), then the value ------------------------- */
+
+static int minmax_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    const agg_info *ai = e->bind_data;
+    const minmax_state *s = state;
+    put_u8(out, s->has);
+    if (s->has) slot_save(out, ai->kind, &s->v);
+    return save_done(out);
+}
+
+static int minmax_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                       size_t n, size_t *used)
+{
+    const agg_info *ai = e->bind_data;
+    minmax_state *s = state;
+    reader r = {p, n, 0};
+    uint8_t has;
+    int rc = CORRUPT;
+    if (rd_flags(&r, 1, &has)) {
+        s->has = has;
+        rc = has ? slot_load(ctx->arena, &r, ai->kind, e->args[0]->type, &s->v) : WEIR_OK;
+    }
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* ---- central moments: n, avg, m2 (and m3, m4 for skewness, kurtosis) as raw doubles ---- */
+
+static int moment_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    const agg_info *ai = e->bind_data;
+    const moment_state *s = state;
+    put_bytes(out, &s->n, 8);
+    put_bytes(out, &s->avg, 8);
+    put_bytes(out, &s->m2, 8);
+    if (ai->moment >= 3) put_bytes(out, &s->m3, 8);
+    if (ai->moment >= 4) put_bytes(out, &s->m4, 8);
+    return save_done(out);
+}
+
+static int moment_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                       size_t n, size_t *used)
+{
+    const agg_info *ai = e->bind_data;
+    moment_state *s = state;
+    reader r = {p, n, 0};
+    bool ok = rd_bytes(&r, &s->n, 8) && s->n >= 0.0 && rd_bytes(&r, &s->avg, 8) &&
+              rd_bytes(&r, &s->m2, 8) && (ai->moment < 3 || rd_bytes(&r, &s->m3, 8)) &&
+              (ai->moment < 4 || rd_bytes(&r, &s->m4, 8));
+    LOAD_RETURN(ctx, e, r, used, ok ? WEIR_OK : CORRUPT);
+}
+
+/* ---- first, last: flags (1 set, 2 the kept value is NULL), then the value if any -------- */
+
+enum { FL_SET = 1, FL_NULL = 2 };
+
+static int firstlast_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    const agg_info *ai = e->bind_data;
+    const firstlast_state *s = state;
+    put_u8(out, (uint8_t)((s->set ? FL_SET : 0) | (s->is_null ? FL_NULL : 0)));
+    if (s->set && !s->is_null) slot_save(out, ai->kind, &s->v);
+    return save_done(out);
+}
+
+static int firstlast_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                          size_t n, size_t *used)
+{
+    const agg_info *ai = e->bind_data;
+    firstlast_state *s = state;
+    reader r = {p, n, 0};
+    uint8_t flags;
+    int rc = CORRUPT;
+    if (rd_flags(&r, FL_SET | FL_NULL, &flags) && flags != FL_NULL) {
+        s->set = flags & FL_SET;
+        s->is_null = flags & FL_NULL;
+        rc = s->set && !s->is_null ? slot_load(ctx->arena, &r, ai->kind, e->args[0]->type, &s->v)
+                                   : WEIR_OK;
+    }
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* ---- max_by, min_by: flags (1 ordering kept, 2 its value is NULL), ordering, value ------ */
+
+enum { BY_ORD = 1, BY_VAL_NULL = 2 };
+
+static int by_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    const agg_info *ai = e->bind_data;
+    const by_state *s = state;
+    put_u8(out, (uint8_t)((s->has_ord ? BY_ORD : 0) | (s->val_null ? BY_VAL_NULL : 0)));
+    if (s->has_ord) {
+        slot_save(out, ai->kind2, &s->ord);
+        if (!s->val_null) slot_save(out, ai->kind, &s->val);
+    }
+    return save_done(out);
+}
+
+static int by_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p, size_t n,
+                   size_t *used)
+{
+    const agg_info *ai = e->bind_data;
+    by_state *s = state;
+    reader r = {p, n, 0};
+    uint8_t flags;
+    int rc = CORRUPT;
+    if (rd_flags(&r, BY_ORD | BY_VAL_NULL, &flags) && flags != BY_VAL_NULL) {
+        s->has_ord = flags & BY_ORD;
+        s->val_null = flags & BY_VAL_NULL;
+        rc = WEIR_OK;
+        if (s->has_ord) rc = slot_load(ctx->arena, &r, ai->kind2, e->args[1]->type, &s->ord);
+        if (rc == WEIR_OK && s->has_ord && !s->val_null)
+            rc = slot_load(ctx->arena, &r, ai->kind, e->args[0]->type, &s->val);
+    }
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* ---- collect_list, collect_set: count, then the elements in order (never NULL) -----------
+ * collect_set rebuilds its hash index on load; a repeated element is corrupt input. */
+
+static int collect_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    const collect_state *s = state;
+    int32_t cnt = s->vals ? s->vals->len : 0;
+    put_varint(out, (uint64_t)cnt);
+    for (int32_t k = 0; k < cnt; k++)
+        enc_body(out, s->vals, k);
+    return save_done(out);
+}
+
+/* Reads the elements into s->vals (allocated in the state arena). */
+static int collect_load_vals(weir_agg_ctx *ctx, const weir_expr *e, collect_state *s, reader *r)
+{
+    uint64_t cnt;
+    if (!rd_varint(r, &cnt) || cnt > INT32_MAX) return CORRUPT;
+    if (cnt == 0) return WEIR_OK;
+    const weir_type *t = e->args[0]->type;
+    /* a NULL-typed argument never adds elements; other elements take at least one byte
+     * each, except empty structs */
+    if (t->id == WEIR_T_NULL) return CORRUPT;
+    if (cnt > rd_left(r) && !(t->id == WEIR_T_STRUCT && t->nfields == 0)) return CORRUPT;
+    int32_t cap = cnt < 4 || cnt > rd_left(r) ? 4 : (int32_t)cnt;
+    if (!(s->vals = weir_vec_new(ctx->arena, t, cap))) return WEIR_ENOMEM;
+    for (uint64_t k = 0; k < cnt; k++) {
+        int rc = dec_body(r, s->vals);
+        if (rc != WEIR_OK) return rc;
+    }
+    return WEIR_OK;
+}
+
+static int collect_list_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                             size_t n, size_t *used)
+{
+    reader r = {p, n, 0};
+    int rc = collect_load_vals(ctx, e, state, &r);
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* Builds the index of collect_set over the loaded elements, sized as set_add would have
+ * left it (hashes: the next power of two; slots: at most half full). */
+static int set_index(weir_agg_ctx *ctx, collect_state *s)
+{
+    int32_t len = s->vals->len;
+    size_t hcap = 1;
+    while (hcap < (size_t)len)
+        hcap *= 2;
+    int32_t ns = 8;
+    while ((int64_t)(len + 1) * 2 > ns)
+        ns *= 2;
+    s->hashes = WEIR_ARENA_NEWN(ctx->arena, uint64_t, hcap);
+    s->slots = WEIR_ARENA_NEWN(ctx->arena, int32_t, ns);
+    if (!s->hashes || !s->slots) return WEIR_ENOMEM;
+    s->nslots = ns;
+    uint32_t mask = (uint32_t)(ns - 1);
+    for (int32_t k = 0; k < len; k++) {
+        uint64_t h = set_hash(s->vals, k);
+        uint32_t pos = (uint32_t)h & mask;
+        for (; s->slots[pos]; pos = (pos + 1) & mask) {
+            int32_t j = s->slots[pos] - 1;
+            if (s->hashes[j] == h && set_equal(s->vals, j, s->vals, k)) return CORRUPT;
+        }
+        s->hashes[k] = h;
+        s->slots[pos] = k + 1;
+    }
+    return WEIR_OK;
+}
+
+static int collect_set_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p,
+                            size_t n, size_t *used)
+{
+    collect_state *s = state;
+    reader r = {p, n, 0};
+    int rc = collect_load_vals(ctx, e, s, &r);
+    if (rc == WEIR_OK && s->vals) rc = set_index(ctx, s);
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* ---- approx_count_distinct ---------------------------------------------------------------
+ * A header byte p << 1 | sparse, then either every register word raw (dense) or, when
+ * shorter, the count of non-zero words and for each its index gap (varint) and raw bits.
+ * Registers are checked: at most 65 - p, none past register m - 1, no bits above 60. */
+
+static bool hll_word_ok(uint64_t word, int wi, int p)
+{
+    if (word >> (HLL_REG_BITS * HLL_REGS_PER_WORD)) return false;
+    int m = 1 << p;
+    for (int r = 0; r < HLL_REGS_PER_WORD; r++) {
+        uint64_t reg = (word >> (HLL_REG_BITS * r)) & HLL_REG_MASK;
+        if (reg > (uint64_t)(65 - p) || (reg && wi * HLL_REGS_PER_WORD + r >= m)) return false;
+    }
+    return true;
+}
+
+static int hll_save(const weir_expr *e, const void *state, weir_strbuf *out)
+{
+    const agg_info *ai = e->bind_data;
+    const uint64_t *words = state;
+    size_t nonzero = 0;
+    for (int w = 0; w < ai->hll_words; w++)
+        nonzero += words[w] != 0;
+    /* a sparse entry is 9 bytes when gaps stay below 128 words, which is the usual case */
+    bool sparse = nonzero * 10 + 3 < (size_t)ai->hll_words * 8;
+    put_u8(out, (uint8_t)(ai->hll_p << 1 | sparse));
+    if (!sparse) {
+        put_bytes(out, words, sizeof(uint64_t) * (size_t)ai->hll_words);
+        return save_done(out);
+    }
+    put_varint(out, nonzero);
+    int prev = -1;
+    for (int w = 0; w < ai->hll_words; w++) {
+        if (!words[w]) continue;
+        put_varint(out, (uint64_t)(w - prev - 1));
+        put_bytes(out, &words[w], 8);
+        prev = w;
+    }
+    return save_done(out);
+}
+
+static int hll_load(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p, size_t n,
+                    size_t *used)
+{
+    const agg_info *ai = e->bind_data;
+    uint64_t *words = state;
+    reader r = {p, n, 0};
+    int rc = CORRUPT;
+    uint8_t head;
+    if (!rd_u8(&r, &head) || head >> 1 != ai->hll_p) goto done;
+    if (!(head & 1)) {
+        for (int w = 0; w < ai->hll_words; w++)
+            if (!rd_bytes(&r, &words[w], 8) || !hll_word_ok(words[w], w, ai->hll_p)) goto done;
+        rc = WEIR_OK;
+        goto done;
+    }
+    uint64_t nonzero;
+    if (!rd_varint(&r, &nonzero) || nonzero > (uint64_t)ai->hll_words) goto done;
+    int64_t w = -1;
+    for (uint64_t k = 0; k < nonzero; k++) {
+        uint64_t gap, word;
+        if (!rd_varint(&r, &gap) || gap >= (uint64_t)(ai->hll_words - 1 - w)) goto done;
+        w += (int64_t)gap + 1;
+        if (!rd_bytes(&r, &word, 8) || !word || !hll_word_ok(word, (int)w, ai->hll_p)) goto done;
+        words[w] = word;
+    }
+    rc = WEIR_OK;
+done:
+    LOAD_RETURN(ctx, e, r, used, rc);
+}
+
+/* ======================================================================================
  * The table
  * ====================================================================================== */
 
-#define AGG(nm, mn, mx, bindf, sizef, upd, mrg, fin, pret)                                         \
+#define AGG(nm, mn, mx, bindf, sizef, upd, mrg, fin, sav, lod, pret)                               \
     {                                                                                              \
         .name = nm, .kind = WEIR_FN_AGG, .min_args = mn, .max_args = mx, .bind = bindf,            \
         .state_size = sizef, .agg_init = agg_init_noop, .agg_update = upd, .agg_merge = mrg,       \
-        .agg_final = fin, .pretty = pret                                                           \
+        .agg_final = fin, .agg_save = sav, .agg_load = lod, .pretty = pret                         \
     }
 
 #define MOMENT(nm)                                                                                 \
-    AGG(nm, 1, 1, moment_bind, moment_size, moment_update, moment_merge, moment_final, NULL)
+    AGG(nm, 1, 1, moment_bind, moment_size, moment_update, moment_merge, moment_final,             \
+        moment_save, moment_load, NULL)
 #define FIRST(nm)                                                                                  \
     AGG(nm, 1, 2, firstlast_bind, firstlast_size, first_update, first_merge, firstlast_final,      \
-        pretty_first_arg)
+        firstlast_save, firstlast_load, pretty_first_arg)
 #define LAST(nm)                                                                                   \
     AGG(nm, 1, 2, firstlast_bind, firstlast_size, last_update, last_merge, firstlast_final,        \
-        pretty_first_arg)
+        firstlast_save, firstlast_load, pretty_first_arg)
+#define SUM(nm)                                                                                    \
+    AGG(nm, 1, 1, sum_bind, sum_size, sum_update, sum_merge, sum_final, sum_save, sum_load, NULL)
+#define AVG(nm)                                                                                    \
+    AGG(nm, 1, 1, avg_bind, sum_size, avg_update, avg_merge, avg_final, avg_save, avg_load, NULL)
+#define AGG_MIN(nm, bindf)                                                                         \
+    AGG(nm, 1, 1, bindf, minmax_size, min_update, min_merge, minmax_final, minmax_save,            \
+        minmax_load, NULL)
+#define AGG_MAX(nm, bindf)                                                                         \
+    AGG(nm, 1, 1, bindf, minmax_size, max_update, max_merge, minmax_final, minmax_save,            \
+        minmax_load, NULL)
 
 const weir_func weir_funcs_agg[] = {
-    AGG("count", 1, -1, count_bind, count_size, count_update, count_merge, count_final,
-        count_pretty),
+    AGG("count", 1, -1, count_bind, count_size, count_update, count_merge, count_final, count_save,
+        count_load, count_pretty),
     AGG("count_if", 1, 1, count_if_bind, count_size, count_if_update, count_merge, count_final,
-        NULL),
-    AGG("sum", 1, 1, sum_bind, sum_size, sum_update, sum_merge, sum_final, NULL),
-    AGG("try_sum", 1, 1, sum_bind, sum_size, sum_update, sum_merge, sum_final, NULL),
-    AGG("try_avg", 1, 1, avg_bind, sum_size, avg_update, avg_merge, avg_final, NULL),
-    AGG("avg", 1, 1, avg_bind, sum_size, avg_update, avg_merge, avg_final, NULL),
-    AGG("mean", 1, 1, avg_bind, sum_size, avg_update, avg_merge, avg_final, NULL),
-    AGG("min", 1, 1, minmax_bind, minmax_size, min_update, min_merge, minmax_final, NULL),
-    AGG("max", 1, 1, minmax_bind, minmax_size, max_update, max_merge, minmax_final, NULL),
-    AGG("bool_and", 1, 1, bool_agg_bind, minmax_size, min_update, min_merge, minmax_final, NULL),
-    AGG("every", 1, 1, bool_agg_bind, minmax_size, min_update, min_merge, minmax_final, NULL),
-    AGG("bool_or", 1, 1, bool_agg_bind, minmax_size, max_update, max_merge, minmax_final, NULL),
-    AGG("some", 1, 1, bool_agg_bind, minmax_size, max_update, max_merge, minmax_final, NULL),
-    AGG("any", 1, 1, bool_agg_bind, minmax_size, max_update, max_merge, minmax_final, NULL),
+        count_save, count_load, NULL),
+    SUM("sum"),
+    SUM("try_sum"),
+    AVG("try_avg"),
+    AVG("avg"),
+    AVG("mean"),
+    AGG_MIN("min", minmax_bind),
+    AGG_MAX("max", minmax_bind),
+    AGG_MIN("bool_and", bool_agg_bind),
+    AGG_MIN("every", bool_agg_bind),
+    AGG_MAX("bool_or", bool_agg_bind),
+    AGG_MAX("some", bool_agg_bind),
+    AGG_MAX("any", bool_agg_bind),
     MOMENT("stddev"),
     MOMENT("std"),
     MOMENT("stddev_samp"),
@@ -1936,15 +2636,17 @@ const weir_func weir_funcs_agg[] = {
     FIRST("any_value"),
     LAST("last"),
     LAST("last_value"),
-    AGG("max_by", 2, 2, by_bind, by_size, max_by_update, max_by_merge, by_final, NULL),
-    AGG("min_by", 2, 2, by_bind, by_size, min_by_update, min_by_merge, by_final, NULL),
+    AGG("max_by", 2, 2, by_bind, by_size, max_by_update, max_by_merge, by_final, by_save, by_load,
+        NULL),
+    AGG("min_by", 2, 2, by_bind, by_size, min_by_update, min_by_merge, by_final, by_save, by_load,
+        NULL),
     AGG("collect_list", 1, 1, collect_list_bind, collect_size, collect_list_update,
-        collect_list_merge, collect_final, NULL),
+        collect_list_merge, collect_final, collect_save, collect_list_load, NULL),
     AGG("array_agg", 1, 1, collect_list_bind, collect_size, collect_list_update, collect_list_merge,
-        collect_final, NULL),
+        collect_final, collect_save, collect_list_load, NULL),
     AGG("collect_set", 1, 1, collect_set_bind, collect_size, collect_set_update, collect_set_merge,
-        collect_final, NULL),
+        collect_final, collect_save, collect_set_load, NULL),
     AGG("approx_count_distinct", 1, 2, hll_bind, hll_size, hll_update, hll_merge, hll_final,
-        pretty_first_arg),
+        hll_save, hll_load, pretty_first_arg),
     {0},
 };

@@ -45,9 +45,9 @@ static int gen_bind(weir_bind_ctx *bc, weir_expr *e, weir_error *err)
     return e->type ? WEIR_OK : weir_err_nomem(err);
 }
 
-#define GEN(name)                                                                                  \
+#define GEN(nm)                                                                                    \
     {                                                                                              \
-        name, WEIR_FN_GENERATOR, 1, 1, NULL, gen_bind, NULL, NULL, NULL, NULL, NULL, NULL, NULL    \
+        .name = nm, .kind = WEIR_FN_GENERATOR, .min_args = 1, .max_args = 1, .bind = gen_bind      \
     }
 
 const weir_func weir_funcs_generator[] = {

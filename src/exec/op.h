@@ -14,6 +14,26 @@
 #include "plan/logical.h"
 
 typedef struct weir_op weir_op;
+struct weir_state_store;
+
+/* What a streaming micro-batch tells its stateful operators, and what they report back. */
+typedef struct weir_stream_exec {
+    weir_output_mode mode;
+    int64_t late_wm_us;  /* rows at or below it are late (INT64_MIN: no watermark yet) */
+    int64_t evict_wm_us; /* state at or below it is evicted (INT64_MIN: none) */
+    /* per WATERMARK node: the largest event time seen in this batch (INT64_MIN: none) */
+    int64_t *wm_max_us;
+    int nwm;
+    /* eventTime statistics over the watermarked columns' rows */
+    int64_t et_min_us, et_max_us, et_count;
+    double et_sum_us;
+    /* per stateful operator (state_id) */
+    int64_t batch_id; /* the state version this batch commits */
+    struct weir_state_store **stores;
+    int64_t *rows_dropped; /* numRowsDroppedByWatermark */
+    int64_t *rows_updated, *rows_removed;
+    int nstates;
+} weir_stream_exec;
 
 typedef struct weir_exec_ctx {
     const weir_conf_view *conf;
@@ -24,6 +44,7 @@ typedef struct weir_exec_ctx {
      * driver; NULL for batch queries). */
     int (*stream_next)(void *user, int source, weir_arena *a, weir_batch **out, weir_error *err);
     void *stream_user;
+    weir_stream_exec *stream; /* stateful streaming: watermarks and state stores */
 } weir_exec_ctx;
 
 typedef struct weir_op_vtab {
@@ -68,6 +89,9 @@ int weir_op_join_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *l, weir_o
 int weir_op_window_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_stream_scan_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
 int weir_op_memtable_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out);
+int weir_op_watermark_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
+int weir_op_stateful_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child,
+                             weir_op **out);
 int weir_op_generate_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 
 /* Shared helpers (op_common.c). */
@@ -86,6 +110,8 @@ int weir_keys_encode_batch(weir_arena *a, weir_vec *const *keys, int nkeys, int3
                            const uint8_t ***ptrs, uint32_t **lens, uint64_t **hashes);
 /* Appends the values of an encoded key to the vectors (inverse of weir_key_encode). */
 int weir_key_decode(const uint8_t *key, weir_vec **cols, int ncols);
+/* Skips one encoded value of type t (weir_key_encode's format). */
+const uint8_t *weir_key_skip(const uint8_t *p, const weir_type *t);
 /* Three-way comparison of two values of the same type in Spark's ordering (NULLs handled
  * by the caller; NaN largest; strings bytewise). */
 int weir_value_cmp(const weir_value *x, const weir_value *y);

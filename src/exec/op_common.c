@@ -56,7 +56,11 @@ int weir_op_build(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
     case WEIR_LP_FILTER: rc = weir_op_filter_new(ctx, p, kids[0], out); break;
     case WEIR_LP_LIMIT: rc = weir_op_limit_new(ctx, p, kids[0], out); break;
     case WEIR_LP_EXPAND: rc = weir_op_expand_new(ctx, p, kids[0], out); break;
-    case WEIR_LP_AGG: rc = weir_op_agg_new(ctx, p, kids[0], out); break;
+    case WEIR_LP_AGG:
+        rc = p->state_id >= 0 ? weir_op_stateful_agg_new(ctx, p, kids[0], out)
+                              : weir_op_agg_new(ctx, p, kids[0], out);
+        break;
+    case WEIR_LP_WATERMARK: rc = weir_op_watermark_new(ctx, p, kids[0], out); break;
     case WEIR_LP_SORT: rc = weir_op_sort_new(ctx, p, kids[0], out); break;
     case WEIR_LP_JOIN: rc = weir_op_join_new(ctx, p, kids[0], kids[1], out); break;
     case WEIR_LP_GENERATE: rc = weir_op_generate_new(ctx, p, kids[0], out); break;
@@ -236,6 +240,37 @@ static const uint8_t *value_decode(const uint8_t *p, weir_vec *v, int *rc)
     default:
         if (weir_vec_append_null(v) != WEIR_OK) *rc = WEIR_ENOMEM;
         return p;
+    }
+}
+
+const uint8_t *weir_key_skip(const uint8_t *p, const weir_type *t)
+{
+    if (*p++ == 0) return p;
+    size_t w = weir_type_width(t);
+    if (w) return p + w;
+    switch (t->id) {
+    case WEIR_T_STRING:
+    case WEIR_T_BINARY: {
+        int32_t len;
+        memcpy(&len, p, 4);
+        return p + 4 + len;
+    }
+    case WEIR_T_STRUCT:
+        for (int c = 0; c < t->nfields; c++)
+            p = weir_key_skip(p, t->fields[c].type);
+        return p;
+    case WEIR_T_ARRAY:
+    case WEIR_T_MAP: {
+        int32_t len;
+        memcpy(&len, p, 4);
+        p += 4;
+        for (int32_t k = 0; k < len; k++) {
+            p = weir_key_skip(p, t->elem);
+            if (t->id == WEIR_T_MAP) p = weir_key_skip(p, t->value);
+        }
+        return p;
+    }
+    default: return p;
     }
 }
 

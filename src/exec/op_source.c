@@ -48,3 +48,45 @@ int weir_op_memtable_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
     *out = weir_op_alloc(sizeof(memtable_op), &memtable_vt, p, ctx, 0);
     return *out ? WEIR_OK : weir_err_nomem(ctx->err);
 }
+
+/* ---- withWatermark ----------------------------------------------------------------- */
+
+/* Passes rows through and records the largest event time of the batch (and the eventTime
+ * statistics of progress reports). NULL event times are ignored, as Spark's max. */
+static int watermark_next(weir_op *op, weir_batch **out)
+{
+    int rc = weir_op_next(op->children[0], out);
+    if (rc != WEIR_OK || !*out) return rc;
+    weir_stream_exec *sx = op->ctx->stream;
+    const weir_vec *v = (*out)->cols[op->plan->wm_col];
+    if (!sx || !v || v->type->id != WEIR_T_TIMESTAMP) return WEIR_OK;
+    const int64_t *t = v->data;
+    int64_t mx = sx->wm_max_us[op->plan->wm_id], mn = sx->et_min_us, cnt = 0;
+    int64_t emx = sx->et_max_us;
+    double sum = 0;
+    for (int32_t i = 0; i < (*out)->nrows; i++) {
+        if (weir_vec_is_null(v, i)) continue;
+        int64_t x = t[i];
+        if (x > mx) mx = x;
+        if (x > emx) emx = x;
+        if (x < mn) mn = x;
+        sum += (double)x;
+        cnt++;
+    }
+    sx->wm_max_us[op->plan->wm_id] = mx;
+    sx->et_min_us = mn;
+    sx->et_max_us = emx;
+    sx->et_sum_us += sum;
+    sx->et_count += cnt;
+    return WEIR_OK;
+}
+
+static const weir_op_vtab watermark_vt = {"EventTimeWatermark", watermark_next, NULL};
+
+int weir_op_watermark_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out)
+{
+    *out = weir_op_alloc(sizeof(weir_op), &watermark_vt, p, ctx, 1);
+    if (!*out) return weir_err_nomem(ctx->err);
+    (*out)->children[0] = child;
+    return WEIR_OK;
+}

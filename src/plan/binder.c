@@ -60,6 +60,7 @@ typedef struct B {
     /* time window of the SELECT being bound: the source text of its window() call and the
      * scope column that holds its value */
     const char *sql; /* text the AST spans being bound point into */
+    int nwatermarks; /* WATERMARK nodes so far (their wm_id) */
     const char *win_text;
     int win_col;
     const weir_type *win_type;
@@ -89,6 +90,9 @@ static weir_lplan *lp_new(B *b, weir_lplan_kind kind, int nchildren)
     if (!p) return NULL;
     p->kind = kind;
     p->limit = -1;
+    p->state_id = -1;
+    p->event_time_group = -1;
+    p->wm_col = -1;
     p->nchildren = nchildren;
     if (nchildren) p->children = WEIR_ARENA_NEWN(b->a, weir_lplan *, nchildren);
     return p;
@@ -1675,6 +1679,45 @@ static int bind_join(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
     return WEIR_OK;
 }
 
+static int window_duration(B *b, const weir_ast_expr *a, const char *what, int64_t *us);
+
+/* WATERMARK col DELAY OF interval (withWatermark): on a stream, a node tracking the max
+ * event time; batch queries ignore it, as withWatermark on a batch Dataset. */
+static int bind_watermark(B *b, const weir_ast_from *f, weir_lplan **p, scope *s)
+{
+    bexpr_flags fl = {.where = "WATERMARK"};
+    weir_expr *c;
+    int rc = bind_expr(b, s, f->wm_col, &fl, &c);
+    if (rc != WEIR_OK) return rc;
+    if (c->kind != WEIR_EX_COLUMN)
+        return weir_err_at(b->err, WEIR_EANALYSIS, f->wm_col->line, f->wm_col->pos,
+                           "[UNSUPPORTED_FEATURE] the WATERMARK clause takes a column of the FROM "
+                           "item, not %s",
+                           expr_name(b, c));
+    if (c->type->id != WEIR_T_TIMESTAMP) {
+        char tb[128];
+        return weir_err_at(b->err, WEIR_EANALYSIS, f->wm_col->line, f->wm_col->pos,
+                           "[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time `%s` has the "
+                           "invalid type \"%s\", but expected \"TIMESTAMP\".",
+                           c->pretty, weir_type_sql(c->type, tb, sizeof tb));
+    }
+    int64_t delay;
+    if ((rc = window_duration(b, f->wm_delay, "delay", &delay)) != WEIR_OK) return rc;
+    if (delay < 0)
+        return weir_err_at(b->err, WEIR_EANALYSIS, f->wm_delay->line, f->wm_delay->pos,
+                           "delayThreshold should not be negative.");
+    if (!weir_lplan_is_streaming(*p)) return WEIR_OK;
+    weir_lplan *w = lp_new(b, WEIR_LP_WATERMARK, 1);
+    if (!w) return NOMEM(b);
+    w->children[0] = *p;
+    w->schema = (*p)->schema;
+    w->wm_col = c->col;
+    w->wm_delay_us = delay;
+    w->wm_id = b->nwatermarks++;
+    *p = w;
+    return WEIR_OK;
+}
+
 static int bind_from(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
 {
     int rc;
@@ -1703,13 +1746,7 @@ static int bind_from(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
     if (p->kind == WEIR_LP_SCAN)
         for (int i = 0; i < s->n; i++)
             s->cols[i].want = &p->want[i];
-    if (f->wm_col) {
-        /* Batch queries ignore watermarks (as Spark's withWatermark on a batch Dataset),
-         * but the column must exist and be a timestamp. */
-        bexpr_flags fl = {.where = "WATERMARK"};
-        weir_expr *c;
-        if ((rc = bind_expr(b, s, f->wm_col, &fl, &c)) != WEIR_OK) return rc;
-    }
+    if (f->wm_col && (rc = bind_watermark(b, f, &p, s)) != WEIR_OK) return rc;
     *out = p;
     return WEIR_OK;
 }
@@ -2519,6 +2556,6 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
 int weir_bind_query(const weir_bind_env *env, const weir_ast_query *q, weir_lplan **out,
                     weir_error *err)
 {
-    B b = {env, env->arena, err, NULL, 0, env->sql, NULL, 0, NULL};
+    B b = {env, env->arena, err, NULL, 0, env->sql, 0, NULL, 0, NULL};
     return bind_query(&b, q, out);
 }

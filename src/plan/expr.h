@@ -19,6 +19,7 @@
 #include "base/arena.h"
 #include "base/datetime.h"
 #include "base/error.h"
+#include "base/strbuf.h"
 #include "base/types.h"
 #include "exec/vector.h"
 
@@ -116,6 +117,13 @@ struct weir_func {
     int (*agg_merge)(weir_agg_ctx *ctx, const weir_expr *e, void *dst, const void *src);
     int (*agg_final)(weir_agg_ctx *ctx, const weir_expr *e, void **states, int32_t n,
                      weir_vec *out);
+    /* AGG, for the streaming state store: appends a self-delimiting byte form of a state
+     * (values, not pointers) to out, and reads one back into a state that agg_init has
+     * prepared, allocating variable-size parts in ctx->arena; *used = bytes consumed.
+     * load(save(x)) must behave exactly as x for update, merge and final. */
+    int (*agg_save)(const weir_expr *e, const void *state, weir_strbuf *out);
+    int (*agg_load)(weir_agg_ctx *ctx, const weir_expr *e, void *state, const uint8_t *p, size_t n,
+                    size_t *used);
     /* Spark's automatic column name when it is not name(arg, ...), e.g. count(*) ->
      * "count(1)". NULL: the default form. Returns an arena string. */
     const char *(*pretty)(weir_arena *a, const weir_expr *e);

@@ -38,6 +38,7 @@ typedef enum weir_lplan_kind {
     WEIR_LP_WINDOW,      /* child columns + `window` STRUCT<start, end>: one row per window */
     WEIR_LP_STREAM_SCAN, /* the current micro-batch's rows of streaming source `source` */
     WEIR_LP_MEMTABLE,    /* a snapshot of a memory-sink table */
+    WEIR_LP_WATERMARK,   /* withWatermark(wm_col, delay): passes rows, tracks max event time */
 } weir_lplan_kind;
 
 typedef struct weir_sort_key {
@@ -72,6 +73,18 @@ struct weir_lplan {
 
     /* STREAM_SCAN: index into the query's stream refs */
     int source;
+    /* WATERMARK: the event-time column (input index), the delay, and the node's index among
+     * the query's watermark nodes */
+    int wm_col;
+    int64_t wm_delay_us;
+    int wm_id;
+    /* AGG / WATERMARK in a streaming query: the stateful operator's id (state/<id>/), -1 for
+     * a batch aggregate */
+    int state_id;
+    /* AGG in a streaming query: the group column holding the event time (a timestamp, or a
+     * window struct whose end is compared), -1 when the key has none */
+    int event_time_group;
+    bool event_time_is_window;
     /* MEMTABLE */
     void *memtable;
     int (*snapshot)(void *memtable, weir_arena *a, weir_batch **out);
@@ -123,8 +136,10 @@ struct weir_lplan {
 
 /* True when the plan reads a stream. */
 bool weir_lplan_is_streaming(const weir_lplan *p);
-/* Spark's UnsupportedOperationChecker for a streaming plan in an output mode. */
-int weir_check_streaming(const weir_lplan *p, weir_output_mode mode, weir_error *err);
+/* Spark's UnsupportedOperationChecker for a streaming plan in an output mode; numbers the
+ * stateful operators (state_id; *nstates of them) and marks the event-time grouping column
+ * of a streaming aggregation. */
+int weir_check_streaming(weir_lplan *p, weir_output_mode mode, int *nstates, weir_error *err);
 
 /* Renders a plan as an indented tree (EXPLAIN). */
 void weir_lplan_explain(const weir_lplan *p, int depth, void *strbuf);

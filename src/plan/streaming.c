@@ -1,8 +1,8 @@
 /*
- * Which streaming plans can run, with Spark's UnsupportedOperationChecker messages.
- * Stateless operators (projections, filters, generators, windows, unions, stream-static
- * joins) run per micro-batch. Stateful ones (aggregation, DISTINCT, stream-stream joins,
- * limits) arrive with the state store; until then they answer "not supported yet".
+ * Which streaming plans can run, with Spark's UnsupportedOperationChecker messages, and
+ * the annotations the driver needs: stateful operator ids and which grouping column of a
+ * streaming aggregation carries the event time (EventTimeWatermark's delayKey metadata,
+ * propagated through projections, filters, joins and windows).
  */
 #include "plan/logical.h"
 
@@ -26,31 +26,121 @@ static const char *join_name(weir_join_type t)
     }
 }
 
-static int check(const weir_lplan *p, weir_output_mode mode, int *naggs, weir_error *err)
+/* 0: column `col` of p is not an event time; 1: a watermarked timestamp; 2: a window over
+ * one (its end is the event time). */
+static int event_time_kind(const weir_lplan *p, int col)
 {
-    bool streaming = weir_lplan_is_streaming(p);
-    if (!streaming) return WEIR_OK;
+    switch (p->kind) {
+    case WEIR_LP_WATERMARK: return col == p->wm_col ? 1 : event_time_kind(p->children[0], col);
+    case WEIR_LP_PROJECT: {
+        const weir_expr *e = p->exprs[col];
+        while (e->kind == WEIR_EX_CAST && e->implicit)
+            e = e->args[0];
+        return e->kind == WEIR_EX_COLUMN ? event_time_kind(p->children[0], e->col) : 0;
+    }
+    case WEIR_LP_FILTER:
+    case WEIR_LP_SORT:
+    case WEIR_LP_LIMIT: return event_time_kind(p->children[0], col);
+    case WEIR_LP_WINDOW: {
+        int nc = p->children[0]->schema->nfields;
+        if (col < nc) return event_time_kind(p->children[0], col);
+        const weir_expr *t = p->win_time;
+        while (t->kind == WEIR_EX_CAST)
+            t = t->args[0];
+        return t->kind == WEIR_EX_COLUMN && event_time_kind(p->children[0], t->col) ? 2 : 0;
+    }
+    case WEIR_LP_GENERATE: {
+        int nc = p->children[0]->schema->nfields;
+        return col < nc ? event_time_kind(p->children[0], col) : 0;
+    }
+    case WEIR_LP_JOIN: {
+        int nl = p->children[0]->schema->nfields;
+        return col < nl ? event_time_kind(p->children[0], col)
+                        : event_time_kind(p->children[1], col - nl);
+    }
+    case WEIR_LP_UNION: {
+        int k = event_time_kind(p->children[0], col);
+        for (int i = 1; i < p->nchildren; i++)
+            if (event_time_kind(p->children[i], col) != k) return 0;
+        return k;
+    }
+    case WEIR_LP_AGG: {
+        if (col >= p->ngroups) return 0;
+        const weir_expr *g = p->groups[col];
+        return g->kind == WEIR_EX_COLUMN ? event_time_kind(p->children[0], g->col) : 0;
+    }
+    default: return 0;
+    }
+}
+
+static bool has_distinct_agg(const weir_lplan *p)
+{
+    for (int j = 0; j < p->naggs; j++)
+        if (p->aggs[j]->distinct) return true;
+    return false;
+}
+
+typedef struct prep {
+    weir_output_mode mode;
+    int naggs;
+    int nstates;
+    bool sorted_after_agg;
+} prep;
+
+static int check(weir_lplan *p, prep *st, weir_error *err)
+{
+    if (!weir_lplan_is_streaming(p)) return WEIR_OK;
     for (int i = 0; i < p->nchildren; i++) {
-        int rc = check(p->children[i], mode, naggs, err);
+        int rc = check(p->children[i], st, err);
         if (rc != WEIR_OK) return rc;
     }
     switch (p->kind) {
     case WEIR_LP_AGG:
+        st->naggs++;
+        if (st->naggs > 1)
+            return weir_err(err, WEIR_EANALYSIS,
+                            "Multiple streaming aggregations are not supported with streaming "
+                            "DataFrames/Datasets");
+        if (has_distinct_agg(p))
+            return weir_err(err, WEIR_EUNSUPPORTED,
+                            "count(DISTINCT ...) in a streaming aggregation is not supported yet "
+                            "(Spark: Distinct aggregations are not supported on streaming "
+                            "DataFrames/Datasets. Consider using approx_count_distinct() "
+                            "instead.)");
+        p->state_id = st->nstates++;
+        p->event_time_group = -1;
+        for (int g = 0; g < p->ngroups; g++) {
+            const weir_expr *e = p->groups[g];
+            int k = e->kind == WEIR_EX_COLUMN ? event_time_kind(p->children[0], e->col) : 0;
+            if (k) {
+                p->event_time_group = g;
+                p->event_time_is_window = k == 2;
+                break;
+            }
+        }
+        if (st->mode == WEIR_OUTPUT_APPEND && p->event_time_group < 0)
+            return weir_err(err, WEIR_EANALYSIS,
+                            "Append output mode not supported when there are streaming "
+                            "aggregations on streaming DataFrames/DataSets without watermark");
+        return WEIR_OK;
     case WEIR_LP_EXPAND:
-        (*naggs)++;
-        return weir_err(err, WEIR_EUNSUPPORTED,
-                        "streaming aggregation (GROUP BY, DISTINCT, aggregate functions) is not "
-                        "supported yet");
+        if (st->mode != WEIR_OUTPUT_COMPLETE)
+            return weir_err(err, WEIR_EUNSUPPORTED,
+                            "GROUP BY CUBE/ROLLUP/GROUPING SETS on a stream is supported in "
+                            "complete output mode only");
+        return WEIR_OK;
     case WEIR_LP_SORT:
-        return weir_err(
-            err, WEIR_EANALYSIS,
-            "Sorting is not supported on streaming DataFrames/Datasets, unless it is on "
-            "aggregated DataFrame/Dataset in Complete output mode");
+        if (st->naggs == 0 || st->mode != WEIR_OUTPUT_COMPLETE)
+            return weir_err(err, WEIR_EANALYSIS,
+                            "Sorting is not supported on streaming DataFrames/Datasets, unless it "
+                            "is on aggregated DataFrame/Dataset in Complete output mode");
+        return WEIR_OK;
     case WEIR_LP_LIMIT:
-        if (mode == WEIR_OUTPUT_UPDATE)
+        if (st->mode == WEIR_OUTPUT_UPDATE)
             return weir_err(err, WEIR_EANALYSIS,
                             "Limits are not supported on streaming DataFrames/Datasets in Update "
                             "output mode");
+        if (st->naggs && st->mode == WEIR_OUTPUT_COMPLETE) return WEIR_OK;
         return weir_err(err, WEIR_EUNSUPPORTED, "LIMIT on a streaming query is not supported yet");
     case WEIR_LP_JOIN: {
         bool ls = weir_lplan_is_streaming(p->children[0]);
@@ -68,20 +158,24 @@ static int check(const weir_lplan *p, weir_output_mode mode, int *naggs, weir_er
                             "%s join with a streaming DataFrame/Dataset on the right and a static "
                             "DataFrame/DataSet on the left is not supported",
                             join_name(t));
+        if (st->naggs)
+            return weir_err(err, WEIR_EUNSUPPORTED,
+                            "a join after a streaming aggregation is not supported yet");
         return WEIR_OK;
     }
     default: return WEIR_OK;
     }
 }
 
-int weir_check_streaming(const weir_lplan *p, weir_output_mode mode, weir_error *err)
+int weir_check_streaming(weir_lplan *p, weir_output_mode mode, int *nstates, weir_error *err)
 {
-    int naggs = 0;
-    int rc = check(p, mode, &naggs, err);
+    prep st = {mode, 0, 0, false};
+    int rc = check(p, &st, err);
     if (rc != WEIR_OK) return rc;
-    if (mode == WEIR_OUTPUT_COMPLETE && naggs == 0)
+    if (mode == WEIR_OUTPUT_COMPLETE && st.naggs == 0)
         return weir_err(err, WEIR_EANALYSIS,
                         "Complete output mode not supported when there are no streaming "
                         "aggregations on streaming DataFrames/Datasets");
+    *nstates = st.nstates;
     return WEIR_OK;
 }

@@ -17,6 +17,8 @@
 
 #include "base/uuid.h"
 #include "exec/op.h"
+#include "state/state.h"
+#include "stream/checkpoint.h"
 
 struct weir_squery {
     char *name;
@@ -46,6 +48,20 @@ struct weir_squery {
     weir_error err;
 
     int64_t next_batch;
+    /* watermarks (ms): per WATERMARK node, the global one computed after the last batch
+     * (used by the next batch), and the one the last batch used (late rows of the next
+     * batch are filtered with it: spark.sql.streaming.statefulOperator.allowMultiple) */
+    int nwm;
+    int64_t *wm_node_ms;
+    bool *wm_node_seen;
+    int64_t watermark_ms, last_batch_wm_ms;
+    bool wm_policy_max, allow_multiple, no_data_batches;
+    int64_t *plan_delay_ms; /* per WATERMARK node */
+    int64_t replay_wm_ms;
+    /* stateful operators */
+    int nstates, nparts;
+    weir_state_store **stores;
+    weir_output_mode mode;
     char **starts; /* per source: offset where the next batch starts (malloc'd) */
     char **replay; /* offsets of a batch to re-run after a restart, or NULL */
     char **frozen; /* 'once'/'availableNow' sources without prepare(): end offset fixed at start */
@@ -102,9 +118,15 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+typedef struct batch_stats {
+    int64_t watermark_ms;
+    const weir_stream_exec *sx;
+    const int64_t *dropped, *updated, *removed;
+} batch_stats;
+
 static void publish_progress(weir_squery *q, int64_t batch_id, int64_t trigger_ms,
                              const int64_t *rows, const char **start, const char **end,
-                             int64_t out_rows, const int64_t d[6])
+                             int64_t out_rows, const int64_t d[6], const batch_stats *bs)
 {
     weir_progress p;
     memset(&p, 0, sizeof p);
@@ -143,6 +165,27 @@ static void publish_progress(weir_squery *q, int64_t batch_id, int64_t trigger_m
     }
     p.sink_description = q->sink->vt->describe(q->sink);
     p.sink_num_output_rows = out_rows;
+    if (q->nwm) {
+        p.has_event_time = true;
+        p.watermark_ms = bs->watermark_ms;
+        if (bs->sx->et_count > 0) {
+            p.has_event_time_stats = true;
+            p.et_min_ms = weir_floor_div(bs->sx->et_min_us, 1000);
+            p.et_max_ms = weir_floor_div(bs->sx->et_max_us, 1000);
+            p.et_avg_ms = (int64_t)(bs->sx->et_sum_us / (double)bs->sx->et_count / 1000.0);
+        }
+    }
+    weir_state_progress sp_state[64];
+    int nst = q->nstates < 64 ? q->nstates : 64;
+    for (int i = 0; i < nst; i++) {
+        weir_state_stats st;
+        weir_state_get_stats(q->stores[i], &st);
+        sp_state[i] = (weir_state_progress){
+            "stateStoreSave",     st.num_rows_total, bs->updated[i], bs->removed[i],
+            st.memory_used_bytes, bs->dropped[i],    q->nparts,      q->nparts};
+    }
+    p.state = sp_state;
+    p.nstate = nst;
     weir_strbuf sb = WEIR_STRBUF_INIT, compact = WEIR_STRBUF_INIT;
     weir_progress_json(&p, true, &sb);
     weir_progress_json(&p, false, &compact);
@@ -161,7 +204,8 @@ static void publish_progress(weir_squery *q, int64_t batch_id, int64_t trigger_m
 
 /* Runs batch N over (start, end] and commits it. */
 static int run_batch(weir_squery *q, int64_t batch_id, const char **start, const char **end,
-                     int64_t trigger_ms, int64_t t_latest, int64_t t_wal, weir_error *err)
+                     int64_t trigger_ms, int64_t batch_wm_ms, int64_t t_latest, int64_t t_wal,
+                     weir_error *err)
 {
     int64_t t0 = mono_ms();
     batch_run br = {q, start, end, NULL, NULL, NULL};
@@ -178,6 +222,30 @@ static int run_batch(weir_squery *q, int64_t batch_id, const char **start, const
     ctx.now_us = trigger_ms * 1000;
     ctx.stream_next = run_stream_next;
     ctx.stream_user = &br;
+    weir_stream_exec sx;
+    memset(&sx, 0, sizeof sx);
+    int64_t wm_max[64], dropped[64], updated[64], removed[64];
+    int nwm = q->nwm < 64 ? q->nwm : 64, ns = q->nstates < 64 ? q->nstates : 64;
+    for (int i = 0; i < nwm; i++)
+        wm_max[i] = INT64_MIN;
+    memset(dropped, 0, sizeof dropped);
+    memset(updated, 0, sizeof updated);
+    memset(removed, 0, sizeof removed);
+    sx.mode = q->mode;
+    sx.batch_id = batch_id;
+    sx.evict_wm_us = q->nwm ? batch_wm_ms * 1000 : INT64_MIN;
+    sx.late_wm_us =
+        q->nwm ? (q->allow_multiple ? q->last_batch_wm_ms : batch_wm_ms) * 1000 : INT64_MIN;
+    sx.wm_max_us = wm_max;
+    sx.nwm = nwm;
+    sx.et_min_us = INT64_MAX;
+    sx.et_max_us = INT64_MIN;
+    sx.stores = q->stores;
+    sx.rows_dropped = dropped;
+    sx.rows_updated = updated;
+    sx.rows_removed = removed;
+    sx.nstates = ns;
+    ctx.stream = &sx;
     int64_t t_plan0 = mono_ms();
     if (rc == WEIR_OK) rc = weir_op_build(&ctx, q->plan, &root);
     int64_t t_plan = mono_ms() - t_plan0;
@@ -201,12 +269,36 @@ static int run_batch(weir_squery *q, int64_t batch_id, const char **start, const
     for (int i = 0; i < n; i++)
         if (br.readers && br.readers[i]) q->sources[i]->vt->close_reader(br.readers[i]);
     int64_t t_add = mono_ms() - t0;
-    if (rc == WEIR_OK) rc = weir_checkpoint_write_commit(&q->cp, batch_id, 0, err);
+    /* the watermark after this batch: max event time - delay per node (never backwards),
+     * then the min (or max) over nodes; nodes without data yet count as the epoch */
+    int64_t next_wm = q->watermark_ms;
+    if (rc == WEIR_OK && q->nwm) {
+        int64_t agg = INT64_MIN;
+        for (int i = 0; i < nwm; i++) {
+            if (wm_max[i] != INT64_MIN) {
+                int64_t cand = weir_floor_div(wm_max[i], 1000) - q->plan_delay_ms[i];
+                if (cand > q->wm_node_ms[i]) q->wm_node_ms[i] = cand;
+                q->wm_node_seen[i] = true;
+            }
+            int64_t v = q->wm_node_ms[i];
+            if (agg == INT64_MIN)
+                agg = v;
+            else if (q->wm_policy_max ? v > agg : v < agg)
+                agg = v;
+        }
+        if (agg > next_wm) next_wm = agg;
+    }
+    if (rc == WEIR_OK) rc = weir_checkpoint_write_commit(&q->cp, batch_id, next_wm, err);
+    if (rc == WEIR_OK) {
+        q->last_batch_wm_ms = batch_wm_ms;
+        q->watermark_ms = next_wm;
+    }
     for (int i = 0; rc == WEIR_OK && i < n; i++)
         if (end[i]) rc = q->sources[i]->vt->commit(q->sources[i], end[i], err);
     if (rc == WEIR_OK) {
         int64_t d[6] = {t_add, 0, t_latest, t_plan, mono_ms() - t0 + t_latest + t_wal, t_wal};
-        publish_progress(q, batch_id, trigger_ms, br.rows, start, end, skip ? 0 : out_rows, d);
+        batch_stats bs = {batch_wm_ms, &sx, dropped, updated, removed};
+        publish_progress(q, batch_id, trigger_ms, br.rows, start, end, skip ? 0 : out_rows, d, &bs);
     }
     free(br.readers);
     free(br.opened);
@@ -262,12 +354,20 @@ static int run_trigger(weir_squery *q, bool *ran, weir_error *err)
         }
     }
     t_latest = mono_ms() - t0;
+    /* No new data, but the watermark moved past what the last batch used: a no-data batch
+     * lets stateful operators emit and evict (Spark's shouldRunAnotherBatch). */
+    if (rc == WEIR_OK && !*ran && !replaying && q->no_data_batches && q->nstates > 0 &&
+        q->nwm > 0 && q->mode != WEIR_OUTPUT_COMPLETE && q->next_batch > 0 &&
+        q->watermark_ms > q->last_batch_wm_ms)
+        *ran = true;
+    int64_t batch_wm = replaying ? q->replay_wm_ms : q->watermark_ms;
     if (rc == WEIR_OK && *ran && !replaying) {
         int64_t tw = mono_ms();
         weir_offset_entry e;
         memset(&e, 0, sizeof e);
         e.batch_id = q->next_batch;
         e.batch_timestamp_ms = trigger_ms;
+        e.batch_watermark_ms = batch_wm;
         e.conf_keys = q->conf_keys;
         e.conf_values = q->conf_values;
         e.nconf = q->nconf;
@@ -278,7 +378,7 @@ static int run_trigger(weir_squery *q, bool *ran, weir_error *err)
     }
     if (rc == WEIR_OK && *ran) {
         set_status(q, "Processing new data", true, true);
-        rc = run_batch(q, q->next_batch, start, end, trigger_ms, t_latest, t_wal, err);
+        rc = run_batch(q, q->next_batch, start, end, trigger_ms, batch_wm, t_latest, t_wal, err);
         if (rc == WEIR_OK) {
             for (int i = 0; i < n; i++) {
                 char *c = xstrdup(end[i]);
@@ -405,7 +505,13 @@ static int restore(weir_squery *q, weir_error *err)
         for (int i = 0; i < q->nsources; i++)
             q->starts[i] = xstrdup(e.offsets[i]);
         q->next_batch = lo + 1;
+        q->last_batch_wm_ms = e.batch_watermark_ms;
+        rc = weir_checkpoint_read_commit(&q->cp, lo, &q->watermark_ms, err);
+        if (rc == WEIR_OK && q->watermark_ms < e.batch_watermark_ms)
+            q->watermark_ms = e.batch_watermark_ms;
     } else if (rc == WEIR_OK) {
+        q->replay_wm_ms = e.batch_watermark_ms;
+        q->watermark_ms = e.batch_watermark_ms;
         /* offsets without a commit: re-run batch lo with the same offsets */
         q->replay = calloc((size_t)(q->nsources ? q->nsources : 1), sizeof(char *));
         if (!q->replay) rc = weir_err_nomem(err);
@@ -416,12 +522,58 @@ static int restore(weir_squery *q, weir_error *err)
         if (rc == WEIR_OK && lo > 0) {
             weir_offset_entry prev;
             rc = weir_checkpoint_read_offsets(&q->cp, lo - 1, &a, &prev, err);
+            if (rc == WEIR_OK) q->last_batch_wm_ms = prev.batch_watermark_ms;
             for (int i = 0; rc == WEIR_OK && i < q->nsources; i++)
                 q->starts[i] = xstrdup(prev.offsets[i]);
         }
     }
     weir_arena_free(&a);
     return rc;
+}
+
+/* WATERMARK nodes of the plan: their delays by wm_id. */
+static void collect_watermarks(const weir_lplan *p, int64_t *delays, int *n, int cap)
+{
+    if (p->kind == WEIR_LP_WATERMARK && p->wm_id < cap) {
+        delays[p->wm_id] = weir_floor_div(p->wm_delay_us, 1000);
+        if (p->wm_id + 1 > *n) *n = p->wm_id + 1;
+    }
+    for (int i = 0; i < p->nchildren; i++)
+        collect_watermarks(p->children[i], delays, n, cap);
+}
+
+/* State stores of the stateful operators at the last committed version, and the
+ * watermark bookkeeping. */
+static int open_state(weir_squery *q, weir_error *err)
+{
+    int64_t delays[64];
+    int nwm = 0;
+    collect_watermarks(q->plan, delays, &nwm, 64);
+    q->nwm = nwm;
+    if (nwm) {
+        q->plan_delay_ms = malloc(sizeof(int64_t) * (size_t)nwm);
+        q->wm_node_ms = malloc(sizeof(int64_t) * (size_t)nwm);
+        q->wm_node_seen = calloc((size_t)nwm, sizeof(bool));
+        if (!q->plan_delay_ms || !q->wm_node_ms || !q->wm_node_seen) return weir_err_nomem(err);
+        for (int i = 0; i < nwm; i++) {
+            q->plan_delay_ms[i] = delays[i];
+            q->wm_node_ms[i] = q->watermark_ms;
+        }
+    }
+    if (q->nstates > 64) return weir_err(err, WEIR_EUNSUPPORTED, "too many stateful operators");
+    if (!q->nstates) return WEIR_OK;
+    q->stores = calloc((size_t)q->nstates, sizeof(weir_state_store *));
+    if (!q->stores) return weir_err_nomem(err);
+    for (int i = 0; i < q->nstates; i++) {
+        char sub[32];
+        snprintf(sub, sizeof sub, "state/%d", i);
+        char *dir = weir_checkpoint_subdir(&q->cp, sub, err);
+        if (!dir) return err->code ? err->code : weir_err_nomem(err);
+        int rc = weir_state_open(dir, q->nparts, q->next_batch - 1, &q->stores[i], err);
+        free(dir);
+        if (rc != WEIR_OK) return rc;
+    }
+    return WEIR_OK;
 }
 
 /* 'once' / 'availableNow': sources limit themselves (prepare), or the driver fixes their end
@@ -474,6 +626,12 @@ int weir_squery_start(const weir_squery_spec *spec, weir_squery **out, weir_erro
     q->nconf = spec->nconf;
     q->clock = spec->clock;
     q->manual = spec->manual;
+    q->mode = spec->mode;
+    q->nstates = spec->nstates;
+    q->nparts = spec->nparts > 0 ? spec->nparts : 200;
+    q->wm_policy_max = spec->wm_policy_max;
+    q->allow_multiple = spec->allow_multiple;
+    q->no_data_batches = spec->no_data_batches;
     q->status_msg = "Initializing sources";
     q->sources = calloc((size_t)(q->nsources ? q->nsources : 1), sizeof(weir_source *));
     q->starts = calloc((size_t)(q->nsources ? q->nsources : 1), sizeof(char *));
@@ -510,6 +668,7 @@ int weir_squery_start(const weir_squery_spec *spec, weir_squery **out, weir_erro
     }
     if (rc == WEIR_OK) rc = weir_sink_create(&q->sink_args, &q->sink, err);
     if (rc == WEIR_OK) rc = restore(q, err);
+    if (rc == WEIR_OK) rc = open_state(q, err);
     if (rc != WEIR_OK) {
         weir_squery_free(q);
         return rc;
@@ -698,6 +857,12 @@ void weir_squery_free(weir_squery *q)
         if (q->sources[i]) q->sources[i]->vt->destroy(q->sources[i]);
     if (q->sink) q->sink->vt->destroy(q->sink);
     if (q->cp.dir) weir_checkpoint_close(&q->cp, clean);
+    for (int i = 0; q->stores && i < q->nstates; i++)
+        weir_state_close(q->stores[i]);
+    free(q->stores);
+    free(q->plan_delay_ms);
+    free(q->wm_node_ms);
+    free(q->wm_node_seen);
     free(q->sources);
     free_offsets(q->starts, q->nsources);
     free_offsets(q->replay, q->nsources);

@@ -32,7 +32,13 @@ typedef struct weir_squery_spec {
     const char **conf_keys, **conf_values;
     int nconf;
     weir_clock *clock; /* the session's clock (outlives the query) */
-    bool manual;       /* no thread: triggers run via weir_squery_trigger */
+    weir_output_mode mode;
+    int nstates;          /* stateful operators (weir_check_streaming) */
+    int nparts;           /* spark.sql.shuffle.partitions: state partitions */
+    bool wm_policy_max;   /* spark.sql.streaming.multipleWatermarkPolicy = max */
+    bool allow_multiple;  /* spark.sql.streaming.statefulOperator.allowMultiple */
+    bool no_data_batches; /* spark.sql.streaming.noDataMicroBatches.enabled */
+    bool manual;          /* no thread: triggers run via weir_squery_trigger */
 } weir_squery_spec;
 
 /* Opens the checkpoint, creates sources and sink, and (unless manual) starts the thread. */

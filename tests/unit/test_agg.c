@@ -23,9 +23,10 @@ extern const weir_func weir_funcs_agg[];
 
 typedef struct fx {
     weir_arena plan, state, batch;
+    weir_arena state2; /* where saved states are loaded: nothing may point back */
     weir_conf_view conf;
-    weir_error err;
-    weir_agg_ctx ctx;
+    weir_error err, err2;
+    weir_agg_ctx ctx, ctx2;
     weir_bind_ctx bc;
 } fx;
 
@@ -35,7 +36,9 @@ static int fx_setup(void **st)
     weir_arena_init(&f->plan, 0);
     weir_arena_init(&f->state, 0);
     weir_arena_init(&f->batch, 0);
+    weir_arena_init(&f->state2, 0);
     f->ctx = (weir_agg_ctx){&f->state, &f->conf, &f->err};
+    f->ctx2 = (weir_agg_ctx){&f->state2, &f->conf, &f->err2};
     f->bc = (weir_bind_ctx){&f->plan, &f->conf};
     *st = f;
     return 0;
@@ -47,6 +50,7 @@ static int fx_teardown(void **st)
     weir_arena_free(&f->plan);
     weir_arena_free(&f->state);
     weir_arena_free(&f->batch);
+    weir_arena_free(&f->state2);
     free(f);
     return 0;
 }
@@ -860,6 +864,720 @@ static void test_approx_count_distinct(void **st)
     assert_true(a >= 60 && a <= 68);
 }
 
+/* ---- streaming state: agg_save / agg_load ---------------------------------------------
+ * For every function: states of several groups (one of them still empty) are updated,
+ * saved one after another into one buffer, loaded into fresh states in another arena and
+ * the buffer is wiped. The loaded states must then behave exactly like the originals:
+ * further updates, merge(loaded, other), merge(other, loaded) and final give bit-identical
+ * results, and saving them again gives the same bytes. Every proper prefix of a saved
+ * state is rejected as corrupt, and random or bit-flipped input never reads out of bounds
+ * (the ASan build checks that). */
+
+#define RT_MAXG    4
+#define RT_MAXROWS 512
+
+static uint32_t rng(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+/* Appends a non-NULL pseudo-random value of v's type (few distinct values, so that
+ * collect_set and min/max see duplicates and ties). */
+static void gen_value(weir_vec *v, uint32_t r, uint32_t *s)
+{
+    const weir_type *t = v->type;
+    switch (t->id) {
+    case WEIR_T_BOOLEAN: {
+        uint8_t b = r & 1;
+        assert_int_equal(weir_vec_append_fixed(v, &b), WEIR_OK);
+        break;
+    }
+    case WEIR_T_TINYINT: {
+        int8_t x = (int8_t)((int)(r % 50) - 25);
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_SMALLINT: {
+        int16_t x = (int16_t)((int)(r % 2000) - 1000);
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_INT:
+    case WEIR_T_DATE: {
+        int32_t x = (int32_t)(r % 40) - 10;
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_BIGINT:
+    case WEIR_T_TIMESTAMP:
+    case WEIR_T_INTERVAL: {
+        int64_t x = (int64_t)(r % 1000) * 1000003 - 300;
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_FLOAT: {
+        float x = r % 9 == 0 ? NAN : r % 9 == 1 ? -0.0f : r % 9 == 2 ? 0.0f : (float)(r % 100) / 3;
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_DOUBLE: {
+        double x = r % 9 == 0   ? NAN
+                   : r % 9 == 1 ? -0.0
+                   : r % 9 == 2 ? 0.0
+                                : (double)(r % 1000) / 7.0 - 50;
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_DECIMAL: {
+        __int128 x = (__int128)(r % 100000) - 50000; /* fits DECIMAL(5 + ...) */
+        if (t->precision >= 16) x *= 1000000007;
+        assert_int_equal(weir_vec_append_fixed(v, &x), WEIR_OK);
+        break;
+    }
+    case WEIR_T_STRING:
+    case WEIR_T_BINARY: {
+        char buf[64];
+        int len =
+            snprintf(buf, sizeof buf, "%.*s%u", (int)(r % 4) * 5, "abcdefghijklmnopqrst", r % 25);
+        if (r % 25 == 7) len = 0;
+        assert_int_equal(weir_vec_append_str(v, buf, len), WEIR_OK);
+        break;
+    }
+    case WEIR_T_STRUCT:
+        for (int c = 0; c < v->nchild; c++) {
+            uint32_t r2 = rng(s);
+            if (r2 % 6 == 0)
+                assert_int_equal(weir_vec_append_null(v->child[c]), WEIR_OK);
+            else
+                gen_value(v->child[c], r2 % 7, s); /* few distinct structs */
+        }
+        assert_int_equal(weir_vec_reserve(v, v->len + 1), WEIR_OK);
+        v->len++;
+        break;
+    case WEIR_T_ARRAY: {
+        int cnt = (int)(r % 4);
+        for (int k = 0; k < cnt; k++) {
+            uint32_t r2 = rng(s);
+            if (r2 % 7 == 0)
+                assert_int_equal(weir_vec_append_null(v->child[0]), WEIR_OK);
+            else
+                gen_value(v->child[0], r2 % 5, s);
+        }
+        assert_int_equal(weir_vec_reserve(v, v->len + 1), WEIR_OK);
+        v->offsets[v->len + 1] = v->offsets[v->len] + cnt;
+        v->len++;
+        break;
+    }
+    default: fail_msg("gen_value: unexpected type %d", (int)t->id);
+    }
+}
+
+static weir_vec *gen_col(fx *f, const weir_type *t, int n, uint32_t seed, bool nulls)
+{
+    if (t->id == WEIR_T_NULL) return weir_vec_nulls(&f->batch, t, n);
+    weir_vec *v = weir_vec_new(&f->batch, t, n);
+    uint32_t s = seed;
+    for (int i = 0; i < n; i++) {
+        uint32_t r = rng(&s);
+        if (nulls && r % 5 == 0)
+            assert_int_equal(weir_vec_append_null(v), WEIR_OK);
+        else
+            gen_value(v, r, &s);
+    }
+    return v;
+}
+
+static const weir_type *struct_type(fx *f)
+{
+    weir_field fl[2] = {{"a", WEIR_TYPE_INT, true}, {"b", WEIR_TYPE_STRING, true}};
+    return weir_type_struct(&f->plan, fl, 2);
+}
+
+/* Deep, bitwise equality of row i of a and row j of b (same type). */
+static bool row_same(const weir_vec *a, int32_t i, const weir_vec *b, int32_t j)
+{
+    bool an = a->type->id == WEIR_T_NULL || weir_vec_is_null(a, i);
+    bool bn = b->type->id == WEIR_T_NULL || weir_vec_is_null(b, j);
+    if (an || bn) return an == bn;
+    size_t w = weir_type_width(a->type);
+    if (w) return !memcmp((const char *)a->data + w * i, (const char *)b->data + w * j, w);
+    switch (a->type->id) {
+    case WEIR_T_STRING:
+    case WEIR_T_BINARY: {
+        int32_t al, bl;
+        const char *ap = weir_vec_str(a, i, &al), *bp = weir_vec_str(b, j, &bl);
+        return al == bl && (!al || !memcmp(ap, bp, (size_t)al));
+    }
+    case WEIR_T_STRUCT:
+        for (int c = 0; c < a->nchild; c++)
+            if (!row_same(a->child[c], i, b->child[c], j)) return false;
+        return true;
+    case WEIR_T_ARRAY:
+    case WEIR_T_MAP: {
+        int32_t as = a->offsets[i], al = a->offsets[i + 1] - as;
+        int32_t bs = b->offsets[j], bl = b->offsets[j + 1] - bs;
+        if (al != bl) return false;
+        for (int32_t k = 0; k < al; k++)
+            for (int c = 0; c < a->nchild; c++)
+                if (!row_same(a->child[c], as + k, b->child[c], bs + k)) return false;
+        return true;
+    }
+    default: return true;
+    }
+}
+
+static void assert_vec_same(const weir_vec *a, const weir_vec *b)
+{
+    assert_int_equal(a->len, b->len);
+    for (int32_t i = 0; i < a->len; i++)
+        if (!row_same(a, i, b, i)) fail_msg("row %d differs after save/load", (int)i);
+}
+
+/* ng fresh states in ctx's arena, updated with rows [0, n) of args (row i -> group g[i]). */
+static void **st_make(weir_agg_ctx *ctx, const weir_expr *e, int ng, weir_vec **args, int n,
+                      const int *g)
+{
+    void **st = weir_arena_calloc(ctx->arena, sizeof(void *) * RT_MAXG);
+    size_t sz = e->fn->state_size(e);
+    for (int k = 0; k < ng; k++) {
+        st[k] = weir_arena_calloc(ctx->arena, sz);
+        e->fn->agg_init(e, st[k]);
+    }
+    if (n) {
+        void *rowst[RT_MAXROWS];
+        assert_true(n <= RT_MAXROWS);
+        for (int i = 0; i < n; i++)
+            rowst[i] = st[g[i]];
+        assert_int_equal(e->fn->agg_update(ctx, e, rowst, args, n), WEIR_OK);
+    }
+    return st;
+}
+
+static void st_update(weir_agg_ctx *ctx, const weir_expr *e, void **st, weir_vec **args, int n,
+                      const int *g)
+{
+    void *rowst[RT_MAXROWS];
+    assert_true(n <= RT_MAXROWS);
+    for (int i = 0; i < n; i++)
+        rowst[i] = st[g[i]];
+    assert_int_equal(e->fn->agg_update(ctx, e, rowst, args, n), WEIR_OK);
+}
+
+static weir_vec *st_final(fx *f, weir_agg_ctx *ctx, const weir_expr *e, void **st, int ng)
+{
+    weir_vec *out = weir_vec_new(&f->batch, e->type, 1);
+    assert_int_equal(e->fn->agg_final(ctx, e, st, ng, out), WEIR_OK);
+    assert_int_equal(out->len, ng);
+    return out;
+}
+
+/* Saves ng states one after another; off[k] is where state k starts, off[ng] the end. */
+static void st_save(const weir_expr *e, void **st, int ng, weir_strbuf *sb, size_t *off)
+{
+    for (int k = 0; k < ng; k++) {
+        off[k] = sb->len;
+        assert_int_equal(e->fn->agg_save(e, st[k], sb), WEIR_OK);
+        assert_true(sb->len > off[k]);
+    }
+    off[ng] = sb->len;
+}
+
+static void **st_load(fx *f, const weir_expr *e, int ng, const uint8_t *p, size_t n,
+                      const size_t *off)
+{
+    void **st = weir_arena_calloc(&f->state2, sizeof(void *) * RT_MAXG);
+    size_t sz = e->fn->state_size(e), pos = 0;
+    for (int k = 0; k < ng; k++) {
+        st[k] = weir_arena_calloc(&f->state2, sz);
+        e->fn->agg_init(e, st[k]);
+        size_t used = 0;
+        assert_int_equal(e->fn->agg_load(&f->ctx2, e, st[k], p + pos, n - pos, &used), WEIR_OK);
+        assert_int_equal(pos + used, off[k + 1]);
+        pos += used;
+    }
+    assert_int_equal(pos, n);
+    return st;
+}
+
+static void assert_load_fails(fx *f, const weir_expr *e, const uint8_t *p, size_t n)
+{
+    uint8_t *copy = malloc(n ? n : 1); /* exactly n bytes: ASan flags any read past them */
+    if (n) memcpy(copy, p, n);
+    void *st = weir_arena_calloc(&f->state2, e->fn->state_size(e));
+    e->fn->agg_init(e, st);
+    size_t used = 0;
+    weir_err_clear(&f->err2);
+    int rc = e->fn->agg_load(&f->ctx2, e, st, copy, n, &used);
+    free(copy);
+    if (rc != WEIR_ERUNTIME)
+        fail_msg("%s: loading %zu bytes of a longer state gave %d", e->fname, n, rc);
+    assert_int_equal(f->err2.code, WEIR_ERUNTIME);
+    assert_non_null(strstr(f->err2.msg, "corrupt aggregate state"));
+}
+
+/* Loads arbitrary bytes; whatever is accepted must survive final and merge. */
+static void load_any(fx *f, const weir_expr *e, const uint8_t *p, size_t n)
+{
+    uint8_t *copy = malloc(n ? n : 1);
+    if (n) memcpy(copy, p, n);
+    size_t sz = e->fn->state_size(e);
+    void *st = weir_arena_calloc(&f->state2, sz), *other = weir_arena_calloc(&f->state2, sz);
+    e->fn->agg_init(e, st);
+    e->fn->agg_init(e, other);
+    size_t used = 0;
+    int rc = e->fn->agg_load(&f->ctx2, e, st, copy, n, &used);
+    free(copy);
+    if (rc != WEIR_OK) {
+        assert_int_equal(rc, WEIR_ERUNTIME);
+        return;
+    }
+    assert_true(used <= n);
+    assert_int_equal(e->fn->agg_merge(&f->ctx2, e, other, st), WEIR_OK);
+    weir_vec *out = weir_vec_new(&f->batch, e->type, 1);
+    void *sts[2] = {st, other};
+    weir_err_clear(&f->err2);
+    rc = e->fn->agg_final(&f->ctx2, e, sts, 2, out);
+    assert_true(rc == WEIR_OK || rc == WEIR_ERUNTIME);
+}
+
+/* The round trip described above. a1: the rows before the save (groups g1), a2: after
+ * (groups g2, also the "other" side of merges). Returns the final of the originals. */
+static weir_vec *roundtrip(fx *f, const weir_expr *e, int ng, weir_vec **a1, int n1, const int *g1,
+                           weir_vec **a2, int n2, const int *g2)
+{
+    assert_non_null(e);
+    assert_non_null(e->fn->agg_save);
+    assert_non_null(e->fn->agg_load);
+    assert_true(ng <= RT_MAXG);
+    weir_agg_ctx *c1 = &f->ctx, *c2 = &f->ctx2;
+    void **orig = st_make(c1, e, ng, a1, n1, g1);
+    void **orig_m = st_make(c1, e, ng, a1, n1, g1);
+    void **orig_r = st_make(c1, e, ng, a1, n1, g1);
+
+    weir_strbuf sb = WEIR_STRBUF_INIT;
+    size_t off[RT_MAXG + 1];
+    st_save(e, orig, ng, &sb, off);
+    size_t len = sb.len;
+    uint8_t *buf = malloc(len);
+    memcpy(buf, sb.p, len);
+    void **ld = st_load(f, e, ng, buf, len, off);
+    void **ld_m = st_load(f, e, ng, buf, len, off);
+    void **ld_r = st_load(f, e, ng, buf, len, off);
+    memset(buf, 0xa5, len); /* the loaded states must own their bytes */
+    free(buf);
+
+    /* saving a loaded state gives the same bytes */
+    weir_strbuf sb2 = WEIR_STRBUF_INIT;
+    size_t off2[RT_MAXG + 1];
+    st_save(e, ld, ng, &sb2, off2);
+    assert_int_equal(sb2.len, len);
+    assert_memory_equal(sb2.p, sb.p, len);
+    weir_sb_free(&sb2);
+
+    /* final right away, then after more updates */
+    assert_vec_same(st_final(f, c1, e, orig, ng), st_final(f, c2, e, ld, ng));
+    st_update(c1, e, orig, a2, n2, g2);
+    st_update(c2, e, ld, a2, n2, g2);
+    weir_vec *res = st_final(f, c1, e, orig, ng);
+    assert_vec_same(res, st_final(f, c2, e, ld, ng));
+
+    /* merge(x, other) and merge(other, x) */
+    void **oth1 = st_make(c1, e, ng, a2, n2, g2), **oth2 = st_make(c2, e, ng, a2, n2, g2);
+    void **oth3 = st_make(c1, e, ng, a2, n2, g2), **oth4 = st_make(c2, e, ng, a2, n2, g2);
+    for (int k = 0; k < ng; k++) {
+        assert_int_equal(e->fn->agg_merge(c1, e, orig_m[k], oth1[k]), WEIR_OK);
+        assert_int_equal(e->fn->agg_merge(c2, e, ld_m[k], oth2[k]), WEIR_OK);
+        assert_int_equal(e->fn->agg_merge(c1, e, oth3[k], orig_r[k]), WEIR_OK);
+        assert_int_equal(e->fn->agg_merge(c2, e, oth4[k], ld_r[k]), WEIR_OK);
+    }
+    assert_vec_same(st_final(f, c1, e, orig_m, ng), st_final(f, c2, e, ld_m, ng));
+    assert_vec_same(st_final(f, c1, e, oth3, ng), st_final(f, c2, e, oth4, ng));
+    /* ... and the merged states round-trip too */
+    weir_strbuf sb3 = WEIR_STRBUF_INIT, sb4 = WEIR_STRBUF_INIT;
+    size_t off3[RT_MAXG + 1], off4[RT_MAXG + 1];
+    st_save(e, orig_m, ng, &sb3, off3);
+    st_save(e, ld_m, ng, &sb4, off4);
+    assert_int_equal(sb3.len, sb4.len);
+    assert_memory_equal(sb3.p, sb4.p, sb3.len);
+    void **ld2 = st_load(f, e, ng, (const uint8_t *)sb3.p, sb3.len, off3);
+    assert_vec_same(st_final(f, c1, e, orig_m, ng), st_final(f, c2, e, ld2, ng));
+
+    /* every proper prefix of a state is corrupt */
+    for (int k = 0; k < ng; k++)
+        for (size_t m = 0; m < off[k + 1] - off[k]; m++)
+            assert_load_fails(f, e, (const uint8_t *)sb.p + off[k], m);
+
+    /* bit flips and random bytes */
+    uint32_t s = 12345;
+    for (int k = 0; k < ng; k++) {
+        size_t n = off[k + 1] - off[k];
+        uint8_t *mut = malloc(n);
+        for (int round = 0; round < 24; round++) {
+            memcpy(mut, sb.p + off[k], n);
+            mut[rng(&s) % n] ^= (uint8_t)(1u << (rng(&s) % 8));
+            if (round & 1) mut[rng(&s) % n] = (uint8_t)rng(&s);
+            load_any(f, e, mut, n);
+        }
+        free(mut);
+    }
+    for (int round = 0; round < 40; round++) {
+        uint8_t junk[96];
+        size_t n = rng(&s) % sizeof junk;
+        for (size_t i = 0; i < n; i++)
+            junk[i] = (uint8_t)(round & 1 ? rng(&s) % 3 : rng(&s));
+        load_any(f, e, junk, n);
+    }
+    weir_sb_free(&sb);
+    weir_sb_free(&sb3);
+    weir_sb_free(&sb4);
+    weir_arena_reset(&f->state2);
+    return res;
+}
+
+/* Groups: before the save rows go to groups 0 and 1 (group 2 stays empty), afterwards to
+ * all three. */
+#define RT_N1 23
+#define RT_N2 31
+
+static const int *rt_groups(int n, bool all)
+{
+    static int g1[RT_MAXROWS], g2[RT_MAXROWS];
+    int *g = all ? g2 : g1;
+    for (int i = 0; i < n; i++)
+        g[i] = all ? (i * 7) % 3 : i % 2;
+    return g;
+}
+
+/* name(c0 [, c1 or extra]) over generated columns of types t0 [, t1]. */
+static weir_vec *rt_case(fx *f, const char *name, const weir_type *t0, const weir_type *t1,
+                         weir_expr *extra, bool nulls)
+{
+    weir_expr *args[2] = {col(f, 0, t0), t1 ? col(f, 1, t1) : extra};
+    int nargs = t1 || extra ? 2 : 1;
+    weir_expr *e = agg_n(f, name, nargs, args);
+    if (!e) fail_msg("%s: bind failed: %s", name, f->err.msg);
+    weir_vec *a1[2] = {gen_col(f, e->args[0]->type, RT_N1, 7, nulls), NULL};
+    weir_vec *a2[2] = {gen_col(f, e->args[0]->type, RT_N2, 99, nulls), NULL};
+    if (t1) {
+        a1[1] = gen_col(f, e->args[1]->type, RT_N1, 1234, nulls);
+        a2[1] = gen_col(f, e->args[1]->type, RT_N2, 4321, nulls);
+    } else if (extra) {
+        a1[1] = weir_vec_const(&f->batch, &extra->lit, RT_N1);
+        a2[1] = weir_vec_const(&f->batch, &extra->lit, RT_N2);
+    }
+    return roundtrip(f, e, 3, a1, RT_N1, rt_groups(RT_N1, false), a2, RT_N2,
+                     rt_groups(RT_N2, true));
+}
+
+static void test_state_count_sum_avg(void **st)
+{
+    fx *f = *st;
+    const weir_type *dec = weir_type_decimal(&f->plan, 12, 3);
+    rt_case(f, "count", WEIR_TYPE_INT, NULL, NULL, true);
+    rt_case(f, "count", WEIR_TYPE_STRING, WEIR_TYPE_DOUBLE, NULL, true);
+    rt_case(f, "count_if", WEIR_TYPE_BOOLEAN, NULL, NULL, true);
+    /* count(*) */
+    weir_expr *c0 = agg_n(f, "count", 0, NULL);
+    weir_vec *none[1] = {NULL};
+    weir_vec *r = roundtrip(f, c0, 3, none, RT_N1, rt_groups(RT_N1, false), none, RT_N2,
+                            rt_groups(RT_N2, true));
+    assert_int_equal(i64_at(r, 0), 12 + 11);
+    assert_int_equal(i64_at(r, 2), 10);
+
+    const char *sums[] = {"sum", "try_sum", "avg", "mean", "try_avg"};
+    const weir_type *types[] = {
+        WEIR_TYPE_TINYINT, WEIR_TYPE_SMALLINT, WEIR_TYPE_INT, WEIR_TYPE_BIGINT, WEIR_TYPE_FLOAT,
+        WEIR_TYPE_DOUBLE,  WEIR_TYPE_INTERVAL, dec,           WEIR_TYPE_STRING};
+    for (size_t i = 0; i < sizeof sums / sizeof *sums; i++)
+        for (size_t j = 0; j < sizeof types / sizeof *types; j++)
+            rt_case(f, sums[i], types[j], NULL, NULL, true);
+
+    /* sizes: counts are 8 bytes, a sum a flags byte and its value */
+    weir_strbuf sb = WEIR_STRBUF_INIT;
+    weir_expr *ce = agg1(f, "count", col(f, 0, WEIR_TYPE_INT));
+    void *cs = weir_arena_calloc(&f->state, ce->fn->state_size(ce));
+    assert_int_equal(ce->fn->agg_save(ce, cs, &sb), WEIR_OK);
+    assert_int_equal(sb.len, 8);
+    weir_sb_reset(&sb);
+    weir_expr *e = agg1(f, "sum", col(f, 0, WEIR_TYPE_INT));
+    void *s = weir_arena_calloc(&f->state, e->fn->state_size(e));
+    assert_int_equal(e->fn->agg_save(e, s, &sb), WEIR_OK);
+    assert_int_equal(sb.len, 1); /* empty: flags only */
+    int32_t one = 1;
+    weir_vec *v = vec_fixed(f, WEIR_TYPE_INT, &one, NULL, 1);
+    void *rows[1] = {s};
+    assert_int_equal(e->fn->agg_update(&f->ctx, e, rows, &v, 1), WEIR_OK);
+    weir_sb_reset(&sb);
+    assert_int_equal(e->fn->agg_save(e, s, &sb), WEIR_OK);
+    assert_int_equal(sb.len, 9);
+    weir_sb_free(&sb);
+}
+
+/* Overflow flags survive the round trip: the result stays NULL after more rows. */
+static void test_state_overflow(void **st)
+{
+    fx *f = *st;
+    int g1[] = {0, 0, 1, 1}, g2[] = {0, 1, 2};
+    /* try_sum(bigint): overflow -> NULL; sum(bigint) wraps (non-ANSI) */
+    int64_t l1[] = {INT64_MAX, 1, 5, 6}, l2[] = {-1, 2, 3};
+    weir_vec *b1 = vec_fixed(f, WEIR_TYPE_BIGINT, l1, NULL, 4);
+    weir_vec *b2 = vec_fixed(f, WEIR_TYPE_BIGINT, l2, NULL, 3);
+    weir_expr *ts = agg1(f, "try_sum", col(f, 0, WEIR_TYPE_BIGINT));
+    weir_vec *r = roundtrip(f, ts, 3, &b1, 4, g1, &b2, 3, g2);
+    assert_true(weir_vec_is_null(r, 0));
+    assert_int_equal(i64_at(r, 1), 13);
+    assert_int_equal(i64_at(r, 2), 3);
+    weir_expr *sm = agg1(f, "sum", col(f, 0, WEIR_TYPE_BIGINT));
+    r = roundtrip(f, sm, 3, &b1, 4, g1, &b2, 3, g2);
+    assert_int_equal(i64_at(r, 0), INT64_MAX); /* MAX + 1 wraps to MIN, - 1 back to MAX */
+
+    /* try_sum(interval) overflow */
+    weir_vec *i1 = vec_fixed(f, WEIR_TYPE_INTERVAL, l1, NULL, 4);
+    weir_vec *i2 = vec_fixed(f, WEIR_TYPE_INTERVAL, l2, NULL, 3);
+    weir_expr *ti = agg1(f, "try_sum", col(f, 0, WEIR_TYPE_INTERVAL));
+    r = roundtrip(f, ti, 3, &i1, 4, g1, &i2, 3, g2);
+    assert_true(weir_vec_is_null(r, 0));
+    weir_expr *ta = agg1(f, "try_avg", col(f, 0, WEIR_TYPE_INTERVAL));
+    r = roundtrip(f, ta, 3, &i1, 4, g1, &i2, 3, g2);
+    assert_true(weir_vec_is_null(r, 0));
+
+    /* decimal(38,0): the sum no longer fits -> NULL (non-ANSI) */
+    const weir_type *d38 = weir_type_decimal(&f->plan, 38, 0);
+    __int128 big = (__int128)6 * 1000000000000000000 * 1000000000000000000 * 10;
+    __int128 d1[] = {big, big, 1, 2}, d2[] = {-big, 7, 8};
+    weir_vec *v1 = vec_fixed(f, d38, d1, NULL, 4), *v2 = vec_fixed(f, d38, d2, NULL, 3);
+    const char *names[] = {"sum", "try_sum", "avg", "try_avg"};
+    for (int k = 0; k < 4; k++) {
+        weir_expr *e = agg1(f, names[k], col(f, 0, d38));
+        r = roundtrip(f, e, 3, &v1, 4, g1, &v2, 3, g2);
+        assert_true(weir_vec_is_null(r, 0));
+        assert_false(weir_vec_is_null(r, 1));
+    }
+}
+
+static void test_state_min_max(void **st)
+{
+    fx *f = *st;
+    const weir_type *types[] = {
+        WEIR_TYPE_BOOLEAN,
+        WEIR_TYPE_TINYINT,
+        WEIR_TYPE_SMALLINT,
+        WEIR_TYPE_INT,
+        WEIR_TYPE_BIGINT,
+        WEIR_TYPE_FLOAT,
+        WEIR_TYPE_DOUBLE,
+        WEIR_TYPE_STRING,
+        WEIR_TYPE_BINARY,
+        WEIR_TYPE_DATE,
+        WEIR_TYPE_TIMESTAMP,
+        WEIR_TYPE_INTERVAL,
+        WEIR_TYPE_NULL,
+        weir_type_decimal(&f->plan, 38, 2),
+        struct_type(f),
+        weir_type_array(&f->plan, WEIR_TYPE_INT),
+        weir_type_array(&f->plan, struct_type(f)),
+    };
+    for (size_t j = 0; j < sizeof types / sizeof *types; j++) {
+        rt_case(f, "min", types[j], NULL, NULL, true);
+        rt_case(f, "max", types[j], NULL, NULL, j % 2 == 0);
+    }
+    const char *bools[] = {"bool_and", "every", "bool_or", "some", "any"};
+    for (size_t i = 0; i < sizeof bools / sizeof *bools; i++) {
+        rt_case(f, bools[i], WEIR_TYPE_BOOLEAN, NULL, NULL, true);
+        rt_case(f, bools[i], WEIR_TYPE_BOOLEAN, NULL, NULL, false);
+    }
+
+    /* a string max keeps its own copy and is compared by bytes after loading */
+    const char *s1[] = {"m", "b"}, *s2[] = {"n", "l", "z"};
+    int g1[] = {0, 1}, g2[] = {0, 0, 1};
+    weir_vec *v1 = vec_str(f, s1, 2), *v2 = vec_str(f, s2, 3);
+    weir_expr *mx = agg1(f, "max", col(f, 0, WEIR_TYPE_STRING));
+    weir_vec *r = roundtrip(f, mx, 2, &v1, 2, g1, &v2, 3, g2);
+    int32_t len;
+    assert_memory_equal(weir_vec_str(r, 0, &len), "n", 1);
+    assert_memory_equal(weir_vec_str(r, 1, &len), "z", 1);
+}
+
+static void test_state_moments(void **st)
+{
+    fx *f = *st;
+    const char *names[] = {"stddev",   "std",     "stddev_samp", "stddev_pop", "variance",
+                           "var_samp", "var_pop", "skewness",    "kurtosis"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        rt_case(f, names[i], WEIR_TYPE_INT, NULL, NULL, true);
+        rt_case(f, names[i], WEIR_TYPE_BIGINT, NULL, NULL, false);
+    }
+    /* doubles without NaN: results are numbers, compared bit for bit */
+    double d1[] = {1.5, 2.25, 3.125, 10, 0.1}, d2[] = {7.75, 1e-3, 2e5};
+    int g1[] = {0, 0, 0, 1, 1}, g2[] = {0, 1, 2};
+    weir_vec *v1 = vec_fixed(f, WEIR_TYPE_DOUBLE, d1, NULL, 5);
+    weir_vec *v2 = vec_fixed(f, WEIR_TYPE_DOUBLE, d2, NULL, 3);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        weir_expr *e = agg1(f, names[i], col(f, 0, WEIR_TYPE_DOUBLE));
+        weir_vec *r = roundtrip(f, e, 3, &v1, 5, g1, &v2, 3, g2);
+        assert_false(weir_vec_is_null(r, 0));
+    }
+}
+
+static void test_state_first_last_by(void **st)
+{
+    fx *f = *st;
+    const char *names[] = {"first", "first_value", "any_value", "last", "last_value"};
+    const weir_type *types[] = {WEIR_TYPE_INT,    WEIR_TYPE_STRING,
+                                WEIR_TYPE_DOUBLE, WEIR_TYPE_FLOAT,
+                                WEIR_TYPE_NULL,   weir_type_decimal(&f->plan, 9, 2),
+                                struct_type(f),   weir_type_array(&f->plan, WEIR_TYPE_STRING)};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        for (size_t j = 0; j < sizeof types / sizeof *types; j++) {
+            rt_case(f, names[i], types[j], NULL, NULL, true);
+            rt_case(f, names[i], types[j], NULL, lit_bool(f, true), true);
+            rt_case(f, names[i], types[j], NULL, lit_bool(f, false), j & 1);
+        }
+
+    /* first: a NULL first value is kept (and stays) after the round trip */
+    const char *x1[] = {NULL, "b"}, *x2[] = {"c", "d"};
+    int g1[] = {0, 1}, g2[] = {0, 1};
+    weir_vec *v1 = vec_str(f, x1, 2), *v2 = vec_str(f, x2, 2);
+    weir_expr *fe = agg1(f, "first", col(f, 0, WEIR_TYPE_STRING));
+    weir_vec *r = roundtrip(f, fe, 2, &v1, 2, g1, &v2, 2, g2);
+    assert_true(weir_vec_is_null(r, 0));
+    int32_t len;
+    assert_memory_equal(weir_vec_str(r, 1, &len), "b", 1);
+    weir_expr *fi = agg2(f, "first", col(f, 0, WEIR_TYPE_STRING), lit_bool(f, true));
+    weir_vec *v1b[2] = {v1, weir_vec_const(&f->batch, &fi->args[1]->lit, 2)};
+    weir_vec *v2b[2] = {v2, weir_vec_const(&f->batch, &fi->args[1]->lit, 2)};
+    r = roundtrip(f, fi, 2, v1b, 2, g1, v2b, 2, g2);
+    assert_memory_equal(weir_vec_str(r, 0, &len), "c", 1);
+
+    const weir_type *byt[] = {WEIR_TYPE_INT,
+                              WEIR_TYPE_STRING,
+                              WEIR_TYPE_DOUBLE,
+                              struct_type(f),
+                              weir_type_array(&f->plan, WEIR_TYPE_INT),
+                              WEIR_TYPE_NULL};
+    for (size_t a = 0; a < sizeof byt / sizeof *byt; a++)
+        for (size_t b = 0; b < sizeof byt / sizeof *byt; b++) {
+            rt_case(f, "max_by", byt[a], byt[b], NULL, true);
+            rt_case(f, "min_by", byt[a], byt[b], NULL, (a + b) & 1);
+        }
+}
+
+static void test_state_collect(void **st)
+{
+    fx *f = *st;
+    const char *names[] = {"collect_list", "array_agg", "collect_set"};
+    const weir_type *types[] = {
+        WEIR_TYPE_BOOLEAN,
+        WEIR_TYPE_INT,
+        WEIR_TYPE_BIGINT,
+        WEIR_TYPE_FLOAT,
+        WEIR_TYPE_DOUBLE,
+        WEIR_TYPE_STRING,
+        WEIR_TYPE_BINARY,
+        WEIR_TYPE_DATE,
+        WEIR_TYPE_NULL,
+        weir_type_decimal(&f->plan, 20, 4),
+        struct_type(f),
+        weir_type_array(&f->plan, WEIR_TYPE_INT),
+        weir_type_array(&f->plan, weir_type_array(&f->plan, WEIR_TYPE_STRING)),
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        for (size_t j = 0; j < sizeof types / sizeof *types; j++)
+            rt_case(f, names[i], types[j], NULL, NULL, true);
+
+    /* collect_set after loading still deduplicates (NaN = NaN, -0.0 != 0.0) and keeps
+     * first-seen order; its index grows past the loaded size */
+    double d1[] = {NAN, 0.0, -0.0, 1.0}, d2[] = {NAN, -0.0, 2.0, 0.0, 1.0};
+    int g1[] = {0, 0, 0, 0}, g2[] = {0, 0, 0, 0, 0};
+    weir_vec *v1 = vec_fixed(f, WEIR_TYPE_DOUBLE, d1, NULL, 4);
+    weir_vec *v2 = vec_fixed(f, WEIR_TYPE_DOUBLE, d2, NULL, 5);
+    weir_expr *cs = agg1(f, "collect_set", col(f, 0, WEIR_TYPE_DOUBLE));
+    weir_vec *r = roundtrip(f, cs, 1, &v1, 4, g1, &v2, 5, g2);
+    assert_int_equal(r->offsets[1], 5);
+    assert_true(isnan(WEIR_VEC_DATA(r->child[0], double)[0]));
+    assert_true(signbit(WEIR_VEC_DATA(r->child[0], double)[2]));
+    assert_true(WEIR_VEC_DATA(r->child[0], double)[4] == 2.0);
+
+    int32_t many1[200], many2[300];
+    int gm1[200], gm2[300];
+    for (int i = 0; i < 200; i++) {
+        many1[i] = i % 150;
+        gm1[i] = i % 3;
+    }
+    for (int i = 0; i < 300; i++) {
+        many2[i] = 300 - i;
+        gm2[i] = i % 3;
+    }
+    weir_vec *m1 = vec_fixed(f, WEIR_TYPE_INT, many1, NULL, 200);
+    weir_vec *m2 = vec_fixed(f, WEIR_TYPE_INT, many2, NULL, 300);
+    r = roundtrip(f, cs = agg1(f, "collect_set", col(f, 0, WEIR_TYPE_INT)), 3, &m1, 200, gm1, &m2,
+                  300, gm2);
+    /* group 0: 50 + 100 values with 49 in common; groups 1, 2: 50 + 100 apart */
+    assert_int_equal(r->offsets[1], 101);
+    assert_int_equal(r->offsets[3], 401);
+
+    /* a repeated element is corrupt input; a list may repeat */
+    weir_strbuf sb = WEIR_STRBUF_INIT;
+    weir_expr *cl = agg1(f, "collect_list", col(f, 0, WEIR_TYPE_INT));
+    static const int zeros[200];
+    void **l = st_make(&f->ctx, cl, 1, &m1, 200, zeros);
+    assert_int_equal(cl->fn->agg_save(cl, l[0], &sb), WEIR_OK);
+    size_t used = 0;
+    void *s2 = weir_arena_calloc(&f->state2, cs->fn->state_size(cs));
+    assert_int_equal(cs->fn->agg_load(&f->ctx2, cs, s2, (const uint8_t *)sb.p, sb.len, &used),
+                     WEIR_ERUNTIME);
+    assert_non_null(strstr(f->err2.msg, "corrupt aggregate state"));
+    weir_sb_free(&sb);
+}
+
+static void test_state_hll(void **st)
+{
+    fx *f = *st;
+    const weir_type *types[] = {WEIR_TYPE_INT,    WEIR_TYPE_BIGINT,
+                                WEIR_TYPE_STRING, WEIR_TYPE_DOUBLE,
+                                struct_type(f),   weir_type_array(&f->plan, WEIR_TYPE_INT)};
+    for (size_t j = 0; j < sizeof types / sizeof *types; j++) {
+        rt_case(f, "approx_count_distinct", types[j], NULL, NULL, true);
+        rt_case(f, "approx_count_distinct", types[j], NULL, lit_double(f, 0.3), true);
+        rt_case(f, "approx_count_distinct", types[j], NULL, lit_double(f, 0.01), false);
+    }
+
+    /* sparse (few values) and dense (many) forms */
+    weir_expr *e = agg1(f, "approx_count_distinct", col(f, 0, WEIR_TYPE_INT));
+    int32_t many[500];
+    int g[500];
+    for (int i = 0; i < 500; i++) {
+        many[i] = i * 7919;
+        g[i] = 0;
+    }
+    weir_vec *v = vec_fixed(f, WEIR_TYPE_INT, many, NULL, 500);
+    void **few = st_make(&f->ctx, e, 1, &v, 3, g), **lots = st_make(&f->ctx, e, 1, &v, 500, g);
+    weir_strbuf sb = WEIR_STRBUF_INIT;
+    assert_int_equal(e->fn->agg_save(e, few[0], &sb), WEIR_OK);
+    assert_int_equal(sb.p[0] & 1, 1);
+    assert_true(sb.len <= 2 + 3 * 9);
+    weir_sb_reset(&sb);
+    assert_int_equal(e->fn->agg_save(e, lots[0], &sb), WEIR_OK);
+    assert_int_equal(sb.p[0] & 1, 0);
+    assert_int_equal(sb.len, 1 + 8 * ((1 << 9) / 10 + 1)); /* p = 9: 52 words */
+    weir_sb_free(&sb);
+    int32_t more[60];
+    for (int i = 0; i < 60; i++)
+        more[i] = i * 31 + 1;
+    weir_vec *vm = vec_fixed(f, WEIR_TYPE_INT, more, NULL, 60);
+    weir_vec *r = roundtrip(f, e, 1, &v, 500, g, &vm, 60, g);
+    assert_true(i64_at(r, 0) > 450 && i64_at(r, 0) < 650);
+    r = roundtrip(f, e, 1, &v, 3, g, &vm, 60, g);
+
+    /* a state saved with another relativeSD is rejected */
+    weir_expr *e2 = agg2(f, "approx_count_distinct", col(f, 0, WEIR_TYPE_INT), lit_double(f, 0.3));
+    weir_strbuf sb2 = WEIR_STRBUF_INIT;
+    assert_int_equal(e->fn->agg_save(e, few[0], &sb2), WEIR_OK);
+    assert_load_fails(f, e2, (const uint8_t *)sb2.p, sb2.len);
+    weir_sb_free(&sb2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -877,6 +1595,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_max_by, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_collect, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_approx_count_distinct, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_count_sum_avg, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_overflow, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_min_max, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_moments, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_first_last_by, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_collect, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_state_hll, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
