@@ -510,6 +510,7 @@ static const char *lp_name(const weir_lplan *p)
     case WEIR_LP_STREAM_SCAN: return "StreamingRelation";
     case WEIR_LP_MEMTABLE: return "InMemoryRelation";
     case WEIR_LP_WATERMARK: return "EventTimeWatermark";
+    case WEIR_LP_DEDUP: return "Deduplicate";
     }
     return "?";
 }

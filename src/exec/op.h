@@ -92,6 +92,7 @@ int weir_op_memtable_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
 int weir_op_watermark_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_stateful_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child,
                              weir_op **out);
+int weir_op_dedup_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 int weir_op_generate_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, weir_op **out);
 
 /* Shared helpers (op_common.c). */

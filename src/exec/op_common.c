@@ -61,6 +61,7 @@ int weir_op_build(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
                               : weir_op_agg_new(ctx, p, kids[0], out);
         break;
     case WEIR_LP_WATERMARK: rc = weir_op_watermark_new(ctx, p, kids[0], out); break;
+    case WEIR_LP_DEDUP: rc = weir_op_dedup_new(ctx, p, kids[0], out); break;
     case WEIR_LP_SORT: rc = weir_op_sort_new(ctx, p, kids[0], out); break;
     case WEIR_LP_JOIN: rc = weir_op_join_new(ctx, p, kids[0], kids[1], out); break;
     case WEIR_LP_GENERATE: rc = weir_op_generate_new(ctx, p, kids[0], out); break;

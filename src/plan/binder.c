@@ -2033,6 +2033,27 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
         f->schema = p->schema;
         p = f;
     }
+    /* DISTINCT ON (keys) [WITHIN WATERMARK]: Spark's dropDuplicates on the FROM rows */
+    if (sel->ndistinct_on) {
+        if (sel->group_kind != WEIR_GROUP_NONE || sel->having)
+            return weir_err_at(b->err, WEIR_EANALYSIS, sel->distinct_on[0]->line,
+                               sel->distinct_on[0]->pos,
+                               "DISTINCT ON cannot be combined with GROUP BY or HAVING");
+        weir_lplan *d = lp_new(b, WEIR_LP_DEDUP, 1);
+        if (!d || !(d->dedup_keys = WEIR_ARENA_NEWN(b->a, weir_expr *, sel->ndistinct_on)))
+            return NOMEM(b);
+        for (int i = 0; i < sel->ndistinct_on; i++) {
+            bexpr_flags fl = {.where = "DISTINCT ON"};
+            if ((rc = bind_expr(b, &s, sel->distinct_on[i], &fl, &d->dedup_keys[i])) != WEIR_OK)
+                return rc;
+        }
+        d->ndedup_keys = sel->ndistinct_on;
+        d->within_watermark = sel->within_watermark;
+        d->dedup_et_col = d->dedup_et_key = -1;
+        d->children[0] = p;
+        d->schema = p->schema;
+        p = d;
+    }
     /* window(): planned once, before the select list that refers to it */
     {
         const weir_ast_expr *w = NULL;

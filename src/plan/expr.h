@@ -129,6 +129,10 @@ struct weir_func {
     const char *(*pretty)(weir_arena *a, const weir_expr *e);
 };
 
+/* The streaming form of count(DISTINCT ...) (exec/func_agg_distinct.c): its state keeps the
+ * distinct argument tuples, so it can live in the state store (a weir extension). */
+extern const weir_func weir_func_count_distinct;
+
 /* Finds a function by name (case-insensitive). NULL when unknown. */
 const weir_func *weir_func_lookup(const char *name);
 

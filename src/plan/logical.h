@@ -39,6 +39,7 @@ typedef enum weir_lplan_kind {
     WEIR_LP_STREAM_SCAN, /* the current micro-batch's rows of streaming source `source` */
     WEIR_LP_MEMTABLE,    /* a snapshot of a memory-sink table */
     WEIR_LP_WATERMARK,   /* withWatermark(wm_col, delay): passes rows, tracks max event time */
+    WEIR_LP_DEDUP,       /* DISTINCT ON (keys) [WITHIN WATERMARK]: first row per key */
 } weir_lplan_kind;
 
 typedef struct weir_sort_key {
@@ -81,6 +82,14 @@ struct weir_lplan {
     /* AGG / WATERMARK in a streaming query: the stateful operator's id (state/<id>/), -1 for
      * a batch aggregate */
     int state_id;
+    /* DEDUP: keys over the input; within_watermark: dropDuplicatesWithinWatermark, whose
+     * state expires at event time + the watermark delay (dedup_et_col, dedup_delay_us) */
+    weir_expr **dedup_keys;
+    int ndedup_keys;
+    bool within_watermark;
+    int dedup_et_col; /* input column of the event time (within watermark), or -1 */
+    int dedup_et_key; /* plain dedup: the key holding the event time, or -1 */
+    int64_t dedup_delay_us;
     /* AGG in a streaming query: the group column holding the event time (a timestamp, or a
      * window struct whose end is compared), -1 when the key has none */
     int event_time_group;

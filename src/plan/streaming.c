@@ -4,6 +4,8 @@
  * streaming aggregation carries the event time (EventTimeWatermark's delayKey metadata,
  * propagated through projections, filters, joins and windows).
  */
+#include <string.h>
+
 #include "plan/logical.h"
 
 bool weir_lplan_is_streaming(const weir_lplan *p)
@@ -40,6 +42,7 @@ static int event_time_kind(const weir_lplan *p, int col)
     }
     case WEIR_LP_FILTER:
     case WEIR_LP_SORT:
+    case WEIR_LP_DEDUP:
     case WEIR_LP_LIMIT: return event_time_kind(p->children[0], col);
     case WEIR_LP_WINDOW: {
         int nc = p->children[0]->schema->nfields;
@@ -73,11 +76,30 @@ static int event_time_kind(const weir_lplan *p, int col)
     }
 }
 
-static bool has_distinct_agg(const weir_lplan *p)
+/* The delay of the WATERMARK node an event-time column comes from (-1 if none found). */
+static int64_t event_time_delay(const weir_lplan *p, int col)
 {
-    for (int j = 0; j < p->naggs; j++)
-        if (p->aggs[j]->distinct) return true;
-    return false;
+    switch (p->kind) {
+    case WEIR_LP_WATERMARK:
+        return col == p->wm_col ? p->wm_delay_us : event_time_delay(p->children[0], col);
+    case WEIR_LP_PROJECT: {
+        const weir_expr *e = p->exprs[col];
+        while (e->kind == WEIR_EX_CAST && e->implicit)
+            e = e->args[0];
+        return e->kind == WEIR_EX_COLUMN ? event_time_delay(p->children[0], e->col) : -1;
+    }
+    case WEIR_LP_FILTER:
+    case WEIR_LP_DEDUP:
+    case WEIR_LP_WINDOW:
+    case WEIR_LP_GENERATE: return event_time_delay(p->children[0], col);
+    case WEIR_LP_JOIN: {
+        int nl = p->children[0]->schema->nfields;
+        return col < nl ? event_time_delay(p->children[0], col)
+                        : event_time_delay(p->children[1], col - nl);
+    }
+    case WEIR_LP_UNION: return event_time_delay(p->children[0], col);
+    default: return -1;
+    }
 }
 
 typedef struct prep {
@@ -101,12 +123,19 @@ static int check(weir_lplan *p, prep *st, weir_error *err)
             return weir_err(err, WEIR_EANALYSIS,
                             "Multiple streaming aggregations are not supported with streaming "
                             "DataFrames/Datasets");
-        if (has_distinct_agg(p))
-            return weir_err(err, WEIR_EUNSUPPORTED,
-                            "count(DISTINCT ...) in a streaming aggregation is not supported yet "
-                            "(Spark: Distinct aggregations are not supported on streaming "
-                            "DataFrames/Datasets. Consider using approx_count_distinct() "
-                            "instead.)");
+        /* count(DISTINCT ...) runs exactly with its distinct set in the state (weir
+         * extension); other DISTINCT aggregates are refused as Spark refuses them all */
+        for (int j = 0; j < p->naggs; j++) {
+            weir_expr *e = p->aggs[j];
+            if (!e->distinct) continue;
+            if (strcmp(e->fn->name, "count") != 0)
+                return weir_err(err, WEIR_EANALYSIS,
+                                "Distinct aggregations are not supported on streaming "
+                                "DataFrames/Datasets. Consider using approx_count_distinct() "
+                                "instead.");
+            e->fn = &weir_func_count_distinct;
+            e->distinct = false;
+        }
         p->state_id = st->nstates++;
         p->event_time_group = -1;
         for (int g = 0; g < p->ngroups; g++) {
@@ -123,6 +152,28 @@ static int check(weir_lplan *p, prep *st, weir_error *err)
                             "Append output mode not supported when there are streaming "
                             "aggregations on streaming DataFrames/DataSets without watermark");
         return WEIR_OK;
+    case WEIR_LP_DEDUP: {
+        p->state_id = st->nstates++;
+        const weir_lplan *c = p->children[0];
+        if (p->within_watermark) {
+            for (int i = 0; i < c->schema->nfields && p->dedup_et_col < 0; i++)
+                if (event_time_kind(c, i) == 1) {
+                    p->dedup_et_col = i;
+                    p->dedup_delay_us = event_time_delay(c, i);
+                }
+            if (p->dedup_et_col < 0)
+                return weir_err(err, WEIR_EANALYSIS,
+                                "DISTINCT ON ... WITHIN WATERMARK (dropDuplicatesWithinWatermark) "
+                                "needs a WATERMARK on the stream's event time");
+        } else {
+            for (int k = 0; k < p->ndedup_keys && p->dedup_et_key < 0; k++) {
+                const weir_expr *e = p->dedup_keys[k];
+                if (e->kind == WEIR_EX_COLUMN && event_time_kind(c, e->col) == 1)
+                    p->dedup_et_key = k;
+            }
+        }
+        return WEIR_OK;
+    }
     case WEIR_LP_EXPAND:
         if (st->mode != WEIR_OUTPUT_COMPLETE)
             return weir_err(err, WEIR_EUNSUPPORTED,

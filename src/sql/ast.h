@@ -217,6 +217,11 @@ typedef enum weir_group_kind {
 
 typedef struct weir_ast_select {
     bool distinct;
+    /* SELECT DISTINCT ON (k, ...) [WITHIN WATERMARK]: weir's SQL for Spark's
+     * dropDuplicates(k, ...) / dropDuplicatesWithinWatermark(k, ...) */
+    weir_ast_expr **distinct_on;
+    int ndistinct_on;
+    bool within_watermark;
     weir_ast_select_item *items;
     int nitems;
     weir_ast_from *from; /* NULL: SELECT without FROM */

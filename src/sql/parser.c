@@ -977,6 +977,25 @@ static weir_ast_query *select_spec(weir_parser *p)
         !wp_kw_at(p, 1, "FROM")) {
         sel->distinct = wp_kw(p, "DISTINCT");
         p->i++;
+        /* DISTINCT ON (keys) [WITHIN WATERMARK] */
+        if (sel->distinct && wp_kw(p, "ON") && wp_peek(p, 1)->kind == WEIR_TK_LPAREN) {
+            p->i += 2;
+            int cap = 0;
+            for (;;) {
+                weir_ast_expr *k = weir_wp_expr(p);
+                if (!k) return NULL;
+                if (weir_wp_push(p, &sel->distinct_on, &sel->ndistinct_on, &cap, sizeof k, &k))
+                    return NULL;
+                if (!wp_is(p, WEIR_TK_COMMA)) break;
+                p->i++;
+            }
+            if (weir_wp_expect(p, WEIR_TK_RPAREN)) return NULL;
+            if (wp_kw(p, "WITHIN") && wp_kw_at(p, 1, "WATERMARK")) {
+                sel->within_watermark = true;
+                p->i += 2;
+            }
+            sel->distinct = false;
+        }
     }
     int icap = 0;
     do {

@@ -907,6 +907,165 @@ static slt_result run_progress_step(slt_runner *rn, slt_record *r)
     return res;
 }
 
+/* ---- progress-json: values anywhere in the progress JSON ---------------------------- */
+
+/* A minimal JSON walker over the progress text (read only; no tree is built). Each
+ * function takes a pointer into the text and returns the position after what it read, or
+ * NULL when the text is not well-formed there. */
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+static const char *json_skip_string(const char *p)
+{
+    if (*p != '"') return NULL;
+    for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && *++p == '\0') return NULL;
+    return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_skip_value(const char *p, int depth)
+{
+    p = json_ws(p);
+    if (depth > 64) return NULL;
+    if (*p == '"') return json_skip_string(p);
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        p = json_ws(p + 1);
+        if (*p == close) return p + 1;
+        for (;;) {
+            if (close == '}') {
+                p = json_skip_string(json_ws(p));
+                if (!p || *(p = json_ws(p)) != ':') return NULL;
+                p++;
+            }
+            if (!(p = json_skip_value(p, depth + 1))) return NULL;
+            p = json_ws(p);
+            if (*p == close) return p + 1;
+            if (*p != ',') return NULL;
+            p++;
+        }
+    }
+    /* number, true, false, null */
+    const char *s = p;
+    while (*p && strchr("+-.0123456789eEtruefalsn", *p))
+        p++;
+    return p > s ? p : NULL;
+}
+
+/* The value of member `key` (length n) of the object at p, or NULL. */
+static const char *json_member(const char *p, const char *key, size_t n)
+{
+    p = json_ws(p);
+    if (*p != '{') return NULL;
+    p = json_ws(p + 1);
+    if (*p == '}') return NULL;
+    for (;;) {
+        const char *k = json_ws(p), *ke = json_skip_string(k);
+        if (!ke) return NULL;
+        p = json_ws(ke);
+        if (*p != ':') return NULL;
+        p = json_ws(p + 1);
+        /* keys of progress reports carry no escapes: compare the raw text */
+        if ((size_t)(ke - k - 2) == n && strncmp(k + 1, key, n) == 0) return p;
+        if (!(p = json_skip_value(p, 0))) return NULL;
+        p = json_ws(p);
+        if (*p != ',') return NULL;
+        p++;
+    }
+}
+
+/* Element i of the array at p, or NULL. */
+static const char *json_element(const char *p, long i)
+{
+    p = json_ws(p);
+    if (*p != '[' || i < 0) return NULL;
+    p = json_ws(p + 1);
+    if (*p == ']') return NULL;
+    for (long k = 0;; k++) {
+        if (k == i) return json_ws(p);
+        if (!(p = json_skip_value(p, 0))) return NULL;
+        p = json_ws(p);
+        if (*p != ',') return NULL;
+        p = json_ws(p + 1);
+    }
+}
+
+/* Follows a path such as `stateOperators[0].numRowsTotal` or `eventTime.watermark` from
+ * the document at p: keys separated by '.', each optionally followed by [index]es. */
+static const char *json_path(const char *p, const char *path)
+{
+    const char *s = path;
+    while (p && *s) {
+        size_t n = strcspn(s, ".[");
+        if (n == 0 && *s != '[') return NULL; /* an empty key: "a..b", ".a" */
+        if (n > 0) p = json_member(p, s, n);
+        s += n;
+        while (p && *s == '[') {
+            char *end = NULL;
+            long i = strtol(s + 1, &end, 10);
+            if (end == s + 1 || *end != ']') return NULL;
+            p = json_element(p, i);
+            s = end + 1;
+        }
+        if (*s == '.') {
+            s++;
+            if (*s == '\0') return NULL;
+        } else if (*s) {
+            return NULL;
+        }
+    }
+    return p;
+}
+
+/* The JSON text of the value at p on one line: white space outside strings removed. */
+static char *json_compact(const char *p)
+{
+    p = json_ws(p);
+    const char *e = json_skip_value(p, 0);
+    if (!e) return xstrdup("(malformed)");
+    char *out = xmalloc((size_t)(e - p) + 1), *o = out;
+    while (p < e) {
+        if (*p == '"') {
+            const char *se = json_skip_string(p);
+            memcpy(o, p, (size_t)(se - p));
+            o += se - p;
+            p = se;
+        } else {
+            if (!(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) *o++ = *p;
+            p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* progress-json NAME PATH... : the values at the given paths of the last progress report,
+ * one per line, as JSON text (strings quoted, objects and arrays compacted), `(absent)`
+ * when the path leads nowhere (or no batch has run yet). */
+static slt_result run_progress_json_step(slt_runner *rn, slt_record *r)
+{
+    weir_query *q = find_query(rn, r, "progress-json");
+    if (!q) return SLT_FAIL;
+    if (r->argc < 3) {
+        fail_begin(rn, r, "expected 'progress-json NAME PATH...'");
+        return SLT_FAIL;
+    }
+    char *json = weir_query_last_progress(q);
+    lines actual = {0};
+    for (int i = 2; i < r->argc; i++) {
+        const char *v = json ? json_path(json, r->argv[i]) : NULL;
+        lines_push(&actual, v ? json_compact(v) : xstrdup("(absent)"));
+    }
+    free(json);
+    slt_result res = compare(rn, r, &r->expected, &actual, "progress values");
+    lines_free(&actual);
+    return res;
+}
+
 static void open_session(slt_runner *rn)
 {
     if (weir_open(&rn->db) != WEIR_OK) {
@@ -1022,6 +1181,7 @@ static const slt_kind record_kinds[] = {
     {"output", run_output_step},
     {"clock", run_clock_step},
     {"progress", run_progress_step},
+    {"progress-json", run_progress_json_step},
     {"restart", run_restart_step},
     {"serve", run_serve_step},
     {"send", run_send_step},
