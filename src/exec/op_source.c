@@ -52,7 +52,7 @@ int weir_op_memtable_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op **out)
 /* ---- withWatermark ----------------------------------------------------------------- */
 
 /* Passes rows through and records the largest event time of the batch (and the eventTime
- * statistics of progress reports). NULL event times are ignored, as Spark's max. */
+ * statistics of progress reports). */
 static int watermark_next(weir_op *op, weir_batch **out)
 {
     int rc = weir_op_next(op->children[0], out);
@@ -65,8 +65,8 @@ static int watermark_next(weir_op *op, weir_batch **out)
     int64_t emx = sx->et_max_us;
     double sum = 0;
     for (int32_t i = 0; i < (*out)->nrows; i++) {
-        if (weir_vec_is_null(v, i)) continue;
-        int64_t x = t[i];
+        /* a NULL event time counts as the epoch, as Spark's EventTimeWatermarkExec reads it */
+        int64_t x = weir_vec_is_null(v, i) ? 0 : t[i];
         if (x > mx) mx = x;
         if (x > emx) emx = x;
         if (x < mn) mn = x;

@@ -30,6 +30,7 @@ typedef struct {
     weir_op base;
     weir_arena work; /* keys, states and values of this batch */
     weir_keymap groups;
+    weir_keymap late; /* late groups of this batch (numRowsDroppedByWatermark) */
     char **blocks;
     uint32_t nblocks_cap;
     size_t *offs;
@@ -180,6 +181,32 @@ static bool scan_visit(void *user, const uint8_t *key, uint32_t klen, const uint
     return true;
 }
 
+/* numRowsDroppedByWatermark counts late groups, not rows: Spark drops them after the
+ * partial aggregation (StateStoreSaveExec's input holds one row per group). */
+static int count_late_groups(sagg_op *s, weir_arena *a, weir_vec **keys, const int32_t *rows,
+                             int32_t n)
+{
+    const weir_lplan *p = s->base.plan;
+    weir_vec **lk = WEIR_ARENA_NEWN(a, weir_vec *, p->ngroups ? p->ngroups : 1);
+    if (!lk) return weir_err_nomem(s->base.ctx->err);
+    for (int g = 0; g < p->ngroups; g++)
+        if (!(lk[g] = weir_vec_gather(a, keys[g], rows, n)))
+            return weir_err_nomem(s->base.ctx->err);
+    const uint8_t **kp;
+    uint32_t *kl;
+    uint64_t *kh;
+    if (weir_keys_encode_batch(a, lk, p->ngroups, n, &kp, &kl, &kh) != WEIR_OK)
+        return weir_err_nomem(s->base.ctx->err);
+    for (int32_t i = 0; i < n; i++) {
+        uint32_t id;
+        int ins;
+        if (weir_keymap_upsert(&s->late, kp[i], kl[i], kh[i], &id, &ins) != WEIR_OK)
+            return weir_err_nomem(s->base.ctx->err);
+        s->base.ctx->stream->rows_dropped[p->state_id] += ins;
+    }
+    return WEIR_OK;
+}
+
 /* Phase 1: the batch's rows into the touched groups' states. */
 static int sagg_consume(sagg_op *s)
 {
@@ -211,13 +238,21 @@ static int sagg_consume(sagg_op *s)
             const weir_vec *tv = p->event_time_is_window ? ev->child[1] : ev;
             const int64_t *t = tv->data;
             m = 0;
+            int32_t *late_rows = NULL, nlate = 0;
             for (int32_t i = 0; i < n; i++) {
                 bool late =
                     !weir_vec_is_null(ev, i) && !weir_vec_is_null(tv, i) && t[i] <= sx->late_wm_us;
+                if (late) {
+                    if (!late_rows &&
+                        !(late_rows = weir_arena_alloc(in->arena, sizeof(int32_t) * (size_t)n)))
+                        return weir_err_nomem(err);
+                    late_rows[nlate++] = i;
+                }
                 sel[m] = i;
                 m += !late;
             }
-            sx->rows_dropped[p->state_id] += n - m;
+            if (nlate && (rc = count_late_groups(s, in->arena, keys, late_rows, nlate)) != WEIR_OK)
+                return rc;
         }
         if (m == 0) continue;
         weir_vec **cols = in->cols;
@@ -364,6 +399,7 @@ static void sagg_close(weir_op *op)
 {
     sagg_op *s = (sagg_op *)op;
     weir_keymap_free(&s->groups);
+    weir_keymap_free(&s->late);
     free(s->blocks);
     free(s->offs);
     free(s->rows);
@@ -382,7 +418,8 @@ int weir_op_stateful_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *c
     *out = &s->base;
     weir_arena_init(&s->work, 256 * 1024);
     s->offs = calloc((size_t)(p->naggs ? p->naggs : 1), sizeof(size_t));
-    if (!s->offs || weir_keymap_init(&s->groups, &s->work) != WEIR_OK)
+    if (!s->offs || weir_keymap_init(&s->groups, &s->work) != WEIR_OK ||
+        weir_keymap_init(&s->late, &s->work) != WEIR_OK)
         return weir_err_nomem(ctx->err);
     size_t off = 0;
     for (int j = 0; j < p->naggs; j++) {

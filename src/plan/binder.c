@@ -1478,6 +1478,14 @@ static bool refs_range(const weir_expr *e, int lo, int hi)
     return true;
 }
 
+static bool refs_column(const weir_expr *e, int col)
+{
+    if (e->kind == WEIR_EX_COLUMN) return e->col == col;
+    for (int i = 0; i < e->nargs; i++)
+        if (refs_column(e->args[i], col)) return true;
+    return false;
+}
+
 static bool has_column(const weir_expr *e)
 {
     if (e->kind == WEIR_EX_COLUMN) return true;
@@ -2028,10 +2036,17 @@ static int bind_select_inner(B *b, const weir_ast_select *sel, const weir_ast_or
         if ((rc = to_boolean(b, &c, "WHERE")) != WEIR_OK) return rc;
         weir_lplan *f = lp_new(b, WEIR_LP_FILTER, 1);
         if (!f) return NOMEM(b);
-        f->children[0] = p;
         f->cond = c;
         f->schema = p->schema;
-        p = f;
+        if (p->kind == WEIR_LP_WATERMARK && !refs_column(c, p->wm_col)) {
+            /* Spark's optimizer pushes such a filter below the watermark
+             * (PushPredicateThroughNonJoin): filtered-out rows do not move it */
+            f->children[0] = p->children[0];
+            p->children[0] = f;
+        } else {
+            f->children[0] = p;
+            p = f;
+        }
     }
     /* DISTINCT ON (keys) [WITHIN WATERMARK]: Spark's dropDuplicates on the FROM rows */
     if (sel->ndistinct_on) {

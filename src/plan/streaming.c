@@ -174,12 +174,7 @@ static int check(weir_lplan *p, prep *st, weir_error *err)
         }
         return WEIR_OK;
     }
-    case WEIR_LP_EXPAND:
-        if (st->mode != WEIR_OUTPUT_COMPLETE)
-            return weir_err(err, WEIR_EUNSUPPORTED,
-                            "GROUP BY CUBE/ROLLUP/GROUPING SETS on a stream is supported in "
-                            "complete output mode only");
-        return WEIR_OK;
+    case WEIR_LP_EXPAND: return WEIR_OK;
     case WEIR_LP_SORT:
         if (st->naggs == 0 || st->mode != WEIR_OUTPUT_COMPLETE)
             return weir_err(err, WEIR_EANALYSIS,
