@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/uuid.h"
 #include "exec/op.h"
@@ -58,6 +59,7 @@ struct weir_squery {
     bool wm_policy_max, allow_multiple, no_data_batches;
     int64_t *plan_delay_ms; /* per WATERMARK node */
     int64_t replay_wm_ms;
+    int64_t purged_below; /* offsets/commits entries below this id are deleted */
     /* stateful operators */
     int nstates, nparts;
     weir_state_store **stores;
@@ -202,6 +204,25 @@ static void publish_progress(weir_squery *q, int64_t batch_id, int64_t trigger_m
     weir_sb_free(&compact);
 }
 
+/* Spark keeps the last spark.sql.streaming.minBatchesToRetain (100) entries of the offsets
+ * and commits logs: purge(current - 100) removes every batch id below that. */
+#define MIN_BATCHES_TO_RETAIN 100
+static void purge_logs(weir_squery *q, int64_t batch_id)
+{
+    int64_t threshold = batch_id - MIN_BATCHES_TO_RETAIN;
+    if (threshold <= 0) return;
+    int64_t from = q->purged_below > threshold - 1000 ? q->purged_below : threshold - 1000;
+    if (from < 0) from = 0;
+    char path[4096];
+    for (int64_t k = from; k < threshold; k++) {
+        snprintf(path, sizeof path, "%s/offsets/%lld", q->cp.dir, (long long)k);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/commits/%lld", q->cp.dir, (long long)k);
+        unlink(path);
+    }
+    q->purged_below = threshold;
+}
+
 /* Runs batch N over (start, end] and commits it. */
 static int run_batch(weir_squery *q, int64_t batch_id, const char **start, const char **end,
                      int64_t trigger_ms, int64_t batch_wm_ms, int64_t t_latest, int64_t t_wal,
@@ -292,6 +313,7 @@ static int run_batch(weir_squery *q, int64_t batch_id, const char **start, const
     if (rc == WEIR_OK) {
         q->last_batch_wm_ms = batch_wm_ms;
         q->watermark_ms = next_wm;
+        purge_logs(q, batch_id);
     }
     for (int i = 0; rc == WEIR_OK && i < n; i++)
         if (end[i]) rc = q->sources[i]->vt->commit(q->sources[i], end[i], err);

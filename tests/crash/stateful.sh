@@ -4,11 +4,14 @@
 # SIGKILL at random moments (up to three times), then restarted from its checkpoint until
 # it completes. State, watermark and sink must recover so that what a reader sees equals an
 # uninterrupted run:
-#  (a) append mode into a JSON file sink: the committed output, read back with a batch
-#      query, equals the uninterrupted run's output row for row;
-#  (b) update mode into the console sink: every batch the final restart prints equals the
-#      uninterrupted run's batch with the same id (rows sorted within a batch), and it
-#      prints exactly the batches after the last committed one.
+#  (a) append mode into a JSON file sink (200 shuffle partitions): the committed output,
+#      read back with a batch query, equals the uninterrupted run's output row for row;
+#  (b) update mode into the console sink (4 shuffle partitions): the restart prints exactly
+#      the batches after the last committed one, each equal (rows sorted within a batch) to
+#      the uninterrupted run's batch with the same id. When a kill made a batch read two or
+#      more files (see below), that batch must print the latest value of every group the
+#      uninterrupted run's batches of those files printed, and later ids are compared with
+#      the reference batch that read the same file.
 # The input has late rows (some within the watermark, some dropped) and ends with a file
 # holding one far-future event, so the watermark passes every real window and append mode
 # emits them all. Usage: stateful.sh WEIR [TRIALS]   (default 20 trials of each job)
@@ -94,8 +97,6 @@ console_batches() {
     sort -t "$(printf '\t')" -k1,1n -k2,2
 }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 # "N<TAB>end" per batch of a checkpoint: the file source's end offset (logOffset) of N.
 batch_offsets() {
   for f in "$1"/offsets/*; do
@@ -145,12 +146,10 @@ expected_batches() {
 write_job "$root/ref_a.sql" append "json OPTIONS (path '$root/ref_out'" "$root/ref_ckpt_a"
 write_job "$root/ref_b.sql" update "console OPTIONS (numRows '1000', truncate 'false'" \
   "$root/ref_ckpt_b" 4
-t0=$(now_ms)
 if ! "$weir" run "$root/ref_a.sql" >/dev/null 2>"$root/err"; then
   echo "the uninterrupted append job failed: $(cat "$root/err")"
   exit 1
 fi
-dur_a=$(($(now_ms) - t0 + 1))
 total=$("$weir" run -e "CREATE TEMPORARY VIEW o (id STRING) USING json OPTIONS (path '$root/ref_out');
   SELECT count(*) FROM o" | sed -n '4p' | tr -d ' |')
 pages=$((total / 20 + 2))
@@ -159,12 +158,10 @@ if [ "${total:-0}" -lt 50 ]; then
   echo "the uninterrupted append job wrote $total rows, expected 50 or more"
   exit 1
 fi
-t0=$(now_ms)
 if ! "$weir" run "$root/ref_b.sql" >"$root/ref_b.out" 2>"$root/err"; then
   echo "the uninterrupted update job failed: $(cat "$root/err")"
   exit 1
 fi
-dur_b=$(($(now_ms) - t0 + 1))
 console_batches "$root/ref_b.out" > "$root/ref_b.txt"
 last_a=$(last_commit "$root/ref_ckpt_a")
 last_b=$(last_commit "$root/ref_ckpt_b")
@@ -178,18 +175,24 @@ if ! cmp -s "$root/ref_b.txt" "$root/want_b.txt" || [ "$(wc -l < "$root/ref_b.of
 fi
 
 passed=0 failed=0 kills=0 hits=0 merged=0
-# kill_runs JOB DURATION_MS CKPT LAST_BATCH: up to three runs of JOB killed at a random
-# moment within one uninterrupted run time, while the job has batches left.
+# kill_runs JOB CKPT LAST_BATCH: up to three runs of JOB, each killed at a random moment
+# while the job has batches left: once it wrote offsets/K for a random batch K ahead,
+# after a further random 0-29 ms (a batch takes about 10-30 ms).
 kill_runs() {
+  local c pid k ms
   for _ in 1 2 3; do
-    [ "$(last_commit "$3")" -ge "$4" ] && break
+    c=$(last_commit "$2")
+    [ "$c" -ge "$3" ] && break
+    k=$((c + 1 + RANDOM % ($3 - c)))
     "$weir" run "$1" >/dev/null 2>&1 &
-    local pid=$! ms=$((RANDOM % $2))
-    sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+    pid=$!
+    while [ ! -e "$2/offsets/$k" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.005; done
+    ms=$((RANDOM % 30))
+    sleep "0.$(printf %03d "$ms")"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     kills=$((kills + 1))
-    [ "$(last_commit "$3")" -lt "$4" ] && hits=$((hits + 1))
+    [ "$(last_commit "$2")" -lt "$3" ] && hits=$((hits + 1))
   done
 }
 
@@ -197,7 +200,7 @@ for t in $(seq 1 "$trials"); do
   # (a) append mode, JSON file sink
   job=$root/a$t.sql out=$root/out_a$t ckpt=$root/ckpt_a$t
   write_job "$job" append "json OPTIONS (path '$out'" "$ckpt"
-  kill_runs "$job" "$dur_a" "$ckpt" "$last_a"
+  kill_runs "$job" "$ckpt" "$last_a"
   if ! "$weir" run "$job" >/dev/null 2>"$root/err"; then
     echo "append trial $t: the restarted job failed: $(cat "$root/err")"
     failed=$((failed + 1))
@@ -213,7 +216,7 @@ for t in $(seq 1 "$trials"); do
   # (b) update mode, console sink
   job=$root/b$t.sql ckpt=$root/ckpt_b$t
   write_job "$job" update "console OPTIONS (numRows '1000', truncate 'false'" "$ckpt" 4
-  kill_runs "$job" "$dur_b" "$ckpt" "$last_b"
+  kill_runs "$job" "$ckpt" "$last_b"
   c=$(last_commit "$ckpt")
   if ! "$weir" run "$job" >"$root/got_b.out" 2>"$root/err"; then
     echo "update trial $t: the restarted job failed: $(cat "$root/err")"
