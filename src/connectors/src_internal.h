@@ -82,4 +82,9 @@ void weir_src_json_string(weir_strbuf *sb, const char *s);
 /* Deep copy of a type into arena a. */
 const weir_type *weir_src_type_copy(weir_arena *a, const weir_type *t);
 
+/* Qualifies a path as Hadoop's Path does: "file:" prefix dropped, relative paths against the
+ * working directory, "." and ".." resolved, duplicate and trailing slashes removed
+ * (malloc'd; NULL on failure). Shared by the file source and the file sink. */
+char *weir_src_qualify_path(const char *path);
+
 #endif

@@ -575,3 +575,50 @@ const weir_type *weir_src_type_copy(weir_arena *a, const weir_type *t)
     default: return weir_type_primitive(t->id);
     }
 }
+
+/* Qualifies a path as Hadoop's Path does: "file:" prefix dropped, relative paths against the
+ * working directory, "." and ".." segments resolved, duplicate and trailing slashes removed.
+ * malloc'd. */
+char *weir_src_qualify_path(const char *path)
+{
+    const char *p = path;
+    if (strncmp(p, "file://", 7) == 0)
+        p += 7;
+    else if (strncmp(p, "file:", 5) == 0)
+        p += 5;
+    char buf[PATH_MAX * 2];
+    if (p[0] == '/') {
+        snprintf(buf, sizeof(buf), "%s", p);
+    } else {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof(cwd))) snprintf(cwd, sizeof(cwd), "/");
+        snprintf(buf, sizeof(buf), "%s/%s", cwd, p);
+    }
+    size_t n = strlen(buf);
+    char *out = malloc(n + 2);
+    if (!out) return NULL;
+    size_t o = 0;
+    const char *s = buf;
+    while (*s) {
+        while (*s == '/')
+            s++;
+        if (!*s) break;
+        const char *e = strchr(s, '/');
+        size_t sl = e ? (size_t)(e - s) : strlen(s);
+        if (sl == 1 && s[0] == '.') {
+            /* skip */
+        } else if (sl == 2 && s[0] == '.' && s[1] == '.') {
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0) o--;
+        } else {
+            out[o++] = '/';
+            memcpy(out + o, s, sl);
+            o += sl;
+        }
+        s += sl;
+    }
+    if (o == 0) out[o++] = '/';
+    out[o] = 0;
+    return out;
+}

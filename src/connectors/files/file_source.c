@@ -229,53 +229,6 @@ static bool is_glob(const char *p)
     return strpbrk(p, "*?[{") != NULL;
 }
 
-/* Qualifies a path as Hadoop's Path does: "file:" prefix dropped, relative paths against the
- * working directory, "." and ".." segments resolved, duplicate and trailing slashes removed.
- * malloc'd. */
-static char *qualify(const char *path)
-{
-    const char *p = path;
-    if (strncmp(p, "file://", 7) == 0)
-        p += 7;
-    else if (strncmp(p, "file:", 5) == 0)
-        p += 5;
-    char buf[PATH_MAX * 2];
-    if (p[0] == '/') {
-        snprintf(buf, sizeof(buf), "%s", p);
-    } else {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof(cwd))) snprintf(cwd, sizeof(cwd), "/");
-        snprintf(buf, sizeof(buf), "%s/%s", cwd, p);
-    }
-    size_t n = strlen(buf);
-    char *out = malloc(n + 2);
-    if (!out) return NULL;
-    size_t o = 0;
-    const char *s = buf;
-    while (*s) {
-        while (*s == '/')
-            s++;
-        if (!*s) break;
-        const char *e = strchr(s, '/');
-        size_t sl = e ? (size_t)(e - s) : strlen(s);
-        if (sl == 1 && s[0] == '.') {
-            /* skip */
-        } else if (sl == 2 && s[0] == '.' && s[1] == '.') {
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            if (o > 0) o--;
-        } else {
-            out[o++] = '/';
-            memcpy(out + o, s, sl);
-            o += sl;
-        }
-        s += sl;
-    }
-    if (o == 0) out[o++] = '/';
-    out[o] = 0;
-    return out;
-}
-
 /* ---- schema ------------------------------------------------------------------------------------
  */
 
@@ -288,7 +241,7 @@ int weir_src_file_schema(const weir_source_args *args, weir_arena *a, const weir
     if (!path) return weir_err(err, WEIR_EARG, "'path' is not specified");
     /* a glob may only match once data arrives, so only plain paths must exist */
     if (!is_glob(path)) {
-        char *q = qualify(path);
+        char *q = weir_src_qualify_path(path);
         if (!q) return weir_err_nomem(err);
         struct stat st;
         bool exists = stat(q, &st) == 0;
@@ -742,7 +695,7 @@ int weir_src_file_create(const weir_source_args *args, weir_source **out, weir_e
         oom = true;
     const char *path = weir_opt_get(args->opts, args->nopts, "path");
     if (!oom) {
-        s->abs_path = qualify(path);
+        s->abs_path = weir_src_qualify_path(path);
         s->meta_dir = strdup(args->metadata_dir);
         oom = !s->abs_path || !s->meta_dir;
     }

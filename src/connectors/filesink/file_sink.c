@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "connectors/sinks_internal.h"
+#include "connectors/src_internal.h"
 
 #define METADATA_DIR          "_spark_metadata"
 #define DEFAULT_COMPACT       10        /* spark.sql.streaming.fileSink.log.compactInterval */
@@ -149,55 +150,6 @@ static void uuid4(char out[37])
         out[o++] = hex[b[i] & 15];
     }
     out[o] = 0;
-}
-
-/* The absolute, lexically normalized form of a path option (Hadoop qualifies it against the
- * working directory; "file:" prefixes are accepted). malloc'd. */
-static char *qualify(const char *path)
-{
-    const char *p = path;
-    if (strncmp(p, "file://", 7) == 0)
-        p += 7;
-    else if (strncmp(p, "file:", 5) == 0)
-        p += 5;
-    char cwd[PATH_MAX];
-    if (p[0] != '/' && !getcwd(cwd, sizeof cwd)) return NULL;
-    size_t n = strlen(p) + (p[0] == '/' ? 0 : strlen(cwd) + 1) + 2;
-    char *in = malloc(n), *out = malloc(n);
-    if (!in || !out) {
-        free(in);
-        free(out);
-        return NULL;
-    }
-    if (p[0] == '/')
-        snprintf(in, n, "%s", p);
-    else
-        snprintf(in, n, "%s/%s", cwd, p);
-    /* collapse "//", "." and ".." segments */
-    size_t o = 0;
-    const char *s = in;
-    while (*s) {
-        while (*s == '/')
-            s++;
-        if (!*s) break;
-        const char *e = strchr(s, '/');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (len == 1 && s[0] == '.') {
-        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            if (o > 0) o--;
-        } else {
-            out[o++] = '/';
-            memcpy(out + o, s, len);
-            o += len;
-        }
-        s += len;
-    }
-    if (o == 0) out[o++] = '/';
-    out[o] = 0;
-    free(in);
-    return out;
 }
 
 /* java.net.URI's quoting of a path component (as Hadoop's Path.toUri().toString() prints
@@ -774,7 +726,7 @@ int weir_file_sink_create(const weir_sink_args *args, weir_sink **out, weir_erro
         file_destroy(&s->base);
         return rc;
     }
-    s->dir = qualify(path);
+    s->dir = weir_src_qualify_path(path);
     s->meta = s->dir ? join(s->dir, METADATA_DIR) : NULL;
     size_t dn = strlen(path) + 16;
     s->describe = malloc(dn);
