@@ -113,6 +113,21 @@ int weir_keys_encode_batch(weir_arena *a, weir_vec *const *keys, int nkeys, int3
 int weir_key_decode(const uint8_t *key, weir_vec **cols, int ncols);
 /* Skips one encoded value of type t (weir_key_encode's format). */
 const uint8_t *weir_key_skip(const uint8_t *p, const weir_type *t);
+/* The per-group states of an aggregate: one block per group holding each function's
+ * state at its offset (16-byte aligned). Shared by the batch and streaming aggregates. */
+typedef struct weir_agg_layout {
+    size_t *offs; /* per aggregate */
+    size_t block; /* bytes per group */
+} weir_agg_layout;
+int weir_agg_layout_init(weir_agg_layout *l, const weir_lplan *p);
+void weir_agg_layout_free(weir_agg_layout *l);
+/* A zeroed block in arena a with every function's agg_init applied; NULL on out of memory. */
+char *weir_agg_block_new(const weir_agg_layout *l, const weir_lplan *p, weir_arena *a);
+/* An output batch (in arena a) of n groups: group columns decoded from the encoded keys,
+ * then each aggregate's final value from the blocks. */
+int weir_agg_emit(weir_exec_ctx *ctx, const weir_lplan *p, const weir_agg_layout *l,
+                  const uint8_t *const *keys, char *const *blocks, int32_t n, weir_arena *a,
+                  weir_batch **out);
 /* Three-way comparison of two values of the same type in Spark's ordering (NULLs handled
  * by the caller; NaN largest; strings bytewise). */
 int weir_value_cmp(const weir_value *x, const weir_value *y);

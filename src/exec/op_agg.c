@@ -19,15 +19,12 @@ typedef struct {
     weir_arena state; /* keys, states, variable-size aggregate data */
     weir_keymap groups;
     weir_keymap *distinct; /* per aggregate: (group, args) seen, for DISTINCT */
-    size_t *offs;          /* per aggregate: offset of its state in a block */
-    size_t block;          /* state block size */
-    char **blocks;         /* per group id */
+    weir_agg_layout layout;
+    char **blocks; /* per group id */
     uint32_t nblocks_cap;
     bool consumed;
     uint32_t emitted;
 } agg_op;
-
-#define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
 
 static int new_group_block(agg_op *a, uint32_t id)
 {
@@ -39,10 +36,8 @@ static int new_group_block(agg_op *a, uint32_t id)
         a->blocks = nb;
         a->nblocks_cap = ncap;
     }
-    char *blk = weir_arena_calloc(&a->state, a->block ? a->block : 1);
+    char *blk = weir_agg_block_new(&a->layout, p, &a->state);
     if (!blk) return WEIR_ENOMEM;
-    for (int j = 0; j < p->naggs; j++)
-        if (p->aggs[j]->fn->agg_init) p->aggs[j]->fn->agg_init(p->aggs[j], blk + a->offs[j]);
     a->blocks[id] = blk;
     return WEIR_OK;
 }
@@ -135,14 +130,14 @@ static int agg_consume(agg_op *a)
                         if (!(args[k] = weir_vec_gather(in->arena, args[k], sel, m)))
                             return weir_err_nomem(err);
                     for (int32_t i = 0; i < m; i++)
-                        states[i] = a->blocks[gid[sel[i]]] + a->offs[j];
+                        states[i] = a->blocks[gid[sel[i]]] + a->layout.offs[j];
                 } else {
                     for (int32_t i = 0; i < n; i++)
-                        states[i] = a->blocks[gid[i]] + a->offs[j];
+                        states[i] = a->blocks[gid[i]] + a->layout.offs[j];
                 }
             } else {
                 for (int32_t i = 0; i < n; i++)
-                    states[i] = a->blocks[gid[i]] + a->offs[j];
+                    states[i] = a->blocks[gid[i]] + a->layout.offs[j];
             }
             if (m && (rc = e->fn->agg_update(&ac, e, states, args, m)) != WEIR_OK) return rc;
         }
@@ -156,7 +151,6 @@ static int agg_next(weir_op *op, weir_batch **out)
 {
     agg_op *a = (agg_op *)op;
     const weir_lplan *p = op->plan;
-    weir_error *err = op->ctx->err;
     *out = NULL;
     if (!a->consumed) {
         int rc = agg_consume(a);
@@ -167,25 +161,10 @@ static int agg_next(weir_op *op, weir_batch **out)
     weir_arena_reset(&op->out);
     uint32_t n = a->groups.n - a->emitted;
     if (n > WEIR_BATCH_ROWS) n = WEIR_BATCH_ROWS;
-    weir_batch *b = weir_batch_for_schema(&op->out, p->schema, (int32_t)n);
-    if (!b) return weir_err_nomem(err);
-    b->nrows = (int32_t)n;
-    for (uint32_t i = 0; i < n; i++)
-        if (p->ngroups &&
-            weir_key_decode(a->groups.keys[a->emitted + i], b->cols, p->ngroups) != WEIR_OK)
-            return weir_err_nomem(err);
-    void **states = weir_arena_alloc(&op->out, sizeof(void *) * n);
-    if (!states) return weir_err_nomem(err);
-    weir_agg_ctx ac = {&op->out, op->ctx->conf, err};
-    for (int j = 0; j < p->naggs; j++) {
-        for (uint32_t i = 0; i < n; i++)
-            states[i] = a->blocks[a->emitted + i] + a->offs[j];
-        int rc =
-            p->aggs[j]->fn->agg_final(&ac, p->aggs[j], states, (int32_t)n, b->cols[p->ngroups + j]);
-        if (rc != WEIR_OK) return rc;
-    }
+    int rc = weir_agg_emit(op->ctx, p, &a->layout, a->groups.keys + a->emitted,
+                           a->blocks + a->emitted, (int32_t)n, &op->out, out);
+    if (rc != WEIR_OK) return rc;
     a->emitted += n;
-    *out = b;
     return WEIR_OK;
 }
 
@@ -198,7 +177,7 @@ static void agg_close(weir_op *op)
         for (int j = 0; j < p->naggs; j++)
             weir_keymap_free(&a->distinct[j]);
     free(a->distinct);
-    free(a->offs);
+    weir_agg_layout_free(&a->layout);
     free(a->blocks);
     weir_arena_free(&a->state);
 }
@@ -213,16 +192,11 @@ int weir_op_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *child, wei
     weir_arena_init(&a->state, 256 * 1024);
     *out = &a->base;
     if (weir_keymap_init(&a->groups, &a->state) != WEIR_OK) return weir_err_nomem(ctx->err);
-    a->offs = calloc((size_t)(p->naggs ? p->naggs : 1), sizeof(size_t));
     a->distinct = calloc((size_t)(p->naggs ? p->naggs : 1), sizeof(weir_keymap));
-    if (!a->offs || !a->distinct) return weir_err_nomem(ctx->err);
-    size_t off = 0;
-    for (int j = 0; j < p->naggs; j++) {
-        a->offs[j] = off;
-        off += ALIGN16(p->aggs[j]->fn->state_size ? p->aggs[j]->fn->state_size(p->aggs[j]) : 0);
+    if (weir_agg_layout_init(&a->layout, p) != WEIR_OK || !a->distinct)
+        return weir_err_nomem(ctx->err);
+    for (int j = 0; j < p->naggs; j++)
         if (p->aggs[j]->distinct && weir_keymap_init(&a->distinct[j], &a->state) != WEIR_OK)
             return weir_err_nomem(ctx->err);
-    }
-    a->block = off;
     return WEIR_OK;
 }

@@ -283,6 +283,60 @@ int weir_key_decode(const uint8_t *key, weir_vec **cols, int ncols)
     return rc;
 }
 
+/* ---- aggregate state blocks --------------------------------------------------------- */
+
+#define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
+
+int weir_agg_layout_init(weir_agg_layout *l, const weir_lplan *p)
+{
+    l->offs = calloc((size_t)(p->naggs ? p->naggs : 1), sizeof(size_t));
+    if (!l->offs) return WEIR_ENOMEM;
+    size_t off = 0;
+    for (int j = 0; j < p->naggs; j++) {
+        l->offs[j] = off;
+        off += ALIGN16(p->aggs[j]->fn->state_size ? p->aggs[j]->fn->state_size(p->aggs[j]) : 0);
+    }
+    l->block = off;
+    return WEIR_OK;
+}
+
+void weir_agg_layout_free(weir_agg_layout *l)
+{
+    free(l->offs);
+    l->offs = NULL;
+}
+
+char *weir_agg_block_new(const weir_agg_layout *l, const weir_lplan *p, weir_arena *a)
+{
+    char *blk = weir_arena_calloc(a, l->block ? l->block : 1);
+    if (!blk) return NULL;
+    for (int j = 0; j < p->naggs; j++)
+        if (p->aggs[j]->fn->agg_init) p->aggs[j]->fn->agg_init(p->aggs[j], blk + l->offs[j]);
+    return blk;
+}
+
+int weir_agg_emit(weir_exec_ctx *ctx, const weir_lplan *p, const weir_agg_layout *l,
+                  const uint8_t *const *keys, char *const *blocks, int32_t n, weir_arena *a,
+                  weir_batch **out)
+{
+    weir_batch *b = weir_batch_for_schema(a, p->schema, n);
+    void **states = weir_arena_alloc(a, sizeof(void *) * (size_t)(n ? n : 1));
+    if (!b || !states) return weir_err_nomem(ctx->err);
+    b->nrows = n;
+    for (int32_t i = 0; i < n; i++)
+        if (p->ngroups && weir_key_decode(keys[i], b->cols, p->ngroups) != WEIR_OK)
+            return weir_err_nomem(ctx->err);
+    weir_agg_ctx ac = {a, ctx->conf, ctx->err};
+    for (int j = 0; j < p->naggs; j++) {
+        for (int32_t i = 0; i < n; i++)
+            states[i] = blocks[i] + l->offs[j];
+        int rc = p->aggs[j]->fn->agg_final(&ac, p->aggs[j], states, n, b->cols[p->ngroups + j]);
+        if (rc != WEIR_OK) return rc;
+    }
+    *out = b;
+    return WEIR_OK;
+}
+
 /* ---- ordering ------------------------------------------------------------------- */
 
 static int cmp_double(double x, double y)

@@ -20,12 +20,6 @@
 #include "exec/op.h"
 #include "state/state.h"
 
-typedef struct out_row {
-    const uint8_t *key;
-    uint32_t klen;
-    char *block; /* aggregate states */
-} out_row;
-
 typedef struct {
     weir_op base;
     weir_arena work; /* keys, states and values of this batch */
@@ -33,14 +27,13 @@ typedef struct {
     weir_keymap late; /* late groups of this batch (numRowsDroppedByWatermark) */
     char **blocks;
     uint32_t nblocks_cap;
-    size_t *offs;
-    size_t block;
-    out_row *rows;
+    weir_agg_layout layout;
+    /* output rows: encoded group keys and their state blocks */
+    const uint8_t **out_keys;
+    char **out_blocks;
     int64_t nrows, cap_rows, emitted;
     bool done;
 } sagg_op;
-
-#define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
 
 static weir_state_store *store_of(weir_op *op)
 {
@@ -49,12 +42,7 @@ static weir_state_store *store_of(weir_op *op)
 
 static char *new_block(sagg_op *s)
 {
-    const weir_lplan *p = s->base.plan;
-    char *blk = weir_arena_calloc(&s->work, s->block ? s->block : 1);
-    if (!blk) return NULL;
-    for (int j = 0; j < p->naggs; j++)
-        if (p->aggs[j]->fn->agg_init) p->aggs[j]->fn->agg_init(p->aggs[j], blk + s->offs[j]);
-    return blk;
+    return weir_agg_block_new(&s->layout, s->base.plan, &s->work);
 }
 
 /* Loads the saved states of one group into a fresh block. */
@@ -72,7 +60,7 @@ static int load_block(sagg_op *s, const uint8_t *val, uint32_t vlen, char **out)
         if (!e->fn->agg_load)
             return weir_err(err, WEIR_EUNSUPPORTED,
                             "%s cannot be used in a streaming aggregation yet", e->fn->name);
-        int rc = e->fn->agg_load(&ac, e, blk + s->offs[j], val + at, vlen - at, &used);
+        int rc = e->fn->agg_load(&ac, e, blk + s->layout.offs[j], val + at, vlen - at, &used);
         if (rc != WEIR_OK) return rc;
         at += used;
     }
@@ -89,7 +77,7 @@ static int save_block(sagg_op *s, const char *blk, weir_strbuf *sb)
         if (!e->fn->agg_save)
             return weir_err(s->base.ctx->err, WEIR_EUNSUPPORTED,
                             "%s cannot be used in a streaming aggregation yet", e->fn->name);
-        int rc = e->fn->agg_save(e, blk + s->offs[j], sb);
+        int rc = e->fn->agg_save(e, blk + s->layout.offs[j], sb);
         if (rc != WEIR_OK) return rc;
     }
     return sb->oom ? weir_err_nomem(s->base.ctx->err) : WEIR_OK;
@@ -113,16 +101,19 @@ static bool key_event_time(const weir_lplan *p, const uint8_t *key, int64_t *t)
     return true;
 }
 
-static int push_row(sagg_op *s, const uint8_t *key, uint32_t klen, char *blk)
+static int push_row(sagg_op *s, const uint8_t *key, char *blk)
 {
     if (s->nrows == s->cap_rows) {
         int64_t ncap = s->cap_rows ? s->cap_rows * 2 : 1024;
-        out_row *nr = realloc(s->rows, sizeof(*nr) * (size_t)ncap);
-        if (!nr) return weir_err_nomem(s->base.ctx->err);
-        s->rows = nr;
+        const uint8_t **nk = realloc(s->out_keys, sizeof(*nk) * (size_t)ncap);
+        if (nk) s->out_keys = nk;
+        char **nb = nk ? realloc(s->out_blocks, sizeof(*nb) * (size_t)ncap) : NULL;
+        if (!nk || !nb) return weir_err_nomem(s->base.ctx->err);
+        s->out_blocks = nb;
         s->cap_rows = ncap;
     }
-    s->rows[s->nrows++] = (out_row){key, klen, blk};
+    s->out_keys[s->nrows] = key;
+    s->out_blocks[s->nrows++] = blk;
     return WEIR_OK;
 }
 
@@ -156,7 +147,7 @@ static bool scan_visit(void *user, const uint8_t *key, uint32_t klen, const uint
         char *blk;
         if (!k) c->rc = weir_err_nomem(s->base.ctx->err);
         if (c->rc == WEIR_OK) c->rc = load_block(s, val, vlen, &blk);
-        if (c->rc == WEIR_OK) c->rc = push_row(s, k, klen, blk);
+        if (c->rc == WEIR_OK) c->rc = push_row(s, k, blk);
         if (c->rc != WEIR_OK) return false;
     }
     if (expired) {
@@ -303,7 +294,7 @@ static int sagg_consume(sagg_op *s)
             for (int k = 0; k < e->nargs; k++)
                 if ((rc = weir_expr_eval(&ec, e->args[k], cols, m, &args[k])) != WEIR_OK) return rc;
             for (int32_t i = 0; i < m; i++)
-                states[i] = s->blocks[gid[i]] + s->offs[j];
+                states[i] = s->blocks[gid[i]] + s->layout.offs[j];
             if ((rc = e->fn->agg_update(&ac, e, states, args, m)) != WEIR_OK) return rc;
         }
     }
@@ -334,7 +325,7 @@ static int sagg_finish(sagg_op *s)
         c.all = true;
     } else if (sx->mode == WEIR_OUTPUT_UPDATE) {
         for (uint32_t g = 0; g < s->groups.n && rc == WEIR_OK; g++)
-            rc = push_row(s, s->groups.keys[g], s->groups.lens[g], s->blocks[g]);
+            rc = push_row(s, s->groups.keys[g], s->blocks[g]);
     } else {
         c.emit = true;
     }
@@ -359,7 +350,6 @@ static int sagg_next(weir_op *op, weir_batch **out)
 {
     sagg_op *s = (sagg_op *)op;
     const weir_lplan *p = op->plan;
-    weir_error *err = op->ctx->err;
     *out = NULL;
     if (!s->done) {
         int rc = sagg_consume(s);
@@ -374,24 +364,10 @@ static int sagg_next(weir_op *op, weir_batch **out)
     weir_arena_reset(&op->out);
     int64_t n = s->nrows - s->emitted;
     if (n > WEIR_BATCH_ROWS) n = WEIR_BATCH_ROWS;
-    weir_batch *b = weir_batch_for_schema(&op->out, p->schema, (int32_t)n);
-    void **states = weir_arena_alloc(&op->out, sizeof(void *) * (size_t)n);
-    if (!b || !states) return weir_err_nomem(err);
-    b->nrows = (int32_t)n;
-    for (int64_t i = 0; i < n; i++)
-        if (p->ngroups &&
-            weir_key_decode(s->rows[s->emitted + i].key, b->cols, p->ngroups) != WEIR_OK)
-            return weir_err_nomem(err);
-    weir_agg_ctx ac = {&op->out, op->ctx->conf, err};
-    for (int j = 0; j < p->naggs; j++) {
-        for (int64_t i = 0; i < n; i++)
-            states[i] = s->rows[s->emitted + i].block + s->offs[j];
-        int rc =
-            p->aggs[j]->fn->agg_final(&ac, p->aggs[j], states, (int32_t)n, b->cols[p->ngroups + j]);
-        if (rc != WEIR_OK) return rc;
-    }
+    int rc = weir_agg_emit(op->ctx, p, &s->layout, s->out_keys + s->emitted,
+                           s->out_blocks + s->emitted, (int32_t)n, &op->out, out);
+    if (rc != WEIR_OK) return rc;
     s->emitted += n;
-    *out = b;
     return WEIR_OK;
 }
 
@@ -401,8 +377,9 @@ static void sagg_close(weir_op *op)
     weir_keymap_free(&s->groups);
     weir_keymap_free(&s->late);
     free(s->blocks);
-    free(s->offs);
-    free(s->rows);
+    weir_agg_layout_free(&s->layout);
+    free(s->out_keys);
+    free(s->out_blocks);
     weir_arena_free(&s->work);
 }
 
@@ -417,15 +394,9 @@ int weir_op_stateful_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *c
     s->base.children[0] = child;
     *out = &s->base;
     weir_arena_init(&s->work, 256 * 1024);
-    s->offs = calloc((size_t)(p->naggs ? p->naggs : 1), sizeof(size_t));
-    if (!s->offs || weir_keymap_init(&s->groups, &s->work) != WEIR_OK ||
+    if (weir_agg_layout_init(&s->layout, p) != WEIR_OK ||
+        weir_keymap_init(&s->groups, &s->work) != WEIR_OK ||
         weir_keymap_init(&s->late, &s->work) != WEIR_OK)
         return weir_err_nomem(ctx->err);
-    size_t off = 0;
-    for (int j = 0; j < p->naggs; j++) {
-        s->offs[j] = off;
-        off += ALIGN16(p->aggs[j]->fn->state_size ? p->aggs[j]->fn->state_size(p->aggs[j]) : 0);
-    }
-    s->block = off;
     return WEIR_OK;
 }

@@ -57,10 +57,10 @@ typedef struct B {
     weir_error *err;
     cte_frame *ctes;
     int depth;
-    /* time window of the SELECT being bound: the source text of its window() call and the
-     * scope column that holds its value */
     const char *sql; /* text the AST spans being bound point into */
     int nwatermarks; /* WATERMARK nodes so far (their wm_id) */
+    /* time window of the SELECT being bound: the source text of its window() call and the
+     * scope column that holds its value */
     const char *win_text;
     int win_col;
     const weir_type *win_type;
@@ -2592,6 +2592,6 @@ static int bind_query(B *b, const weir_ast_query *q, weir_lplan **out)
 int weir_bind_query(const weir_bind_env *env, const weir_ast_query *q, weir_lplan **out,
                     weir_error *err)
 {
-    B b = {env, env->arena, err, NULL, 0, env->sql, 0, NULL, 0, NULL};
+    B b = {.env = env, .a = env->arena, .err = err, .sql = env->sql};
     return bind_query(&b, q, out);
 }
