@@ -12,8 +12,9 @@
  * forked child so CPU time and peak RSS are its own, after a baseline run without the
  * aggregation. Prints input rows/s per core (input rows over process CPU time), wall time,
  * batches, the state at the end (rows, checked against the expected count; bytes) and
- * peak RSS. Usage: bench_window [rows] [files] [files per trigger] [small partitions]
- * (default 10,000,000 100 10 4; the data is generated once under /tmp).
+ * peak RSS. Usage: bench_window [rows] [files] [files per trigger] [small partitions] [keys]
+ * (default 10,000,000 100 10 4; the data is generated once under /tmp). A fifth argument
+ * runs only that key count (1000 or 1000000) without the baseline — for profiling.
  */
 #include <ftw.h>
 #include <stdbool.h>
@@ -187,12 +188,14 @@ int main(int argc, char **argv)
     int files = argc > 2 ? atoi(argv[2]) : 100;
     int per_trigger = argc > 3 ? atoi(argv[3]) : 10;
     int small = argc > 4 ? atoi(argv[4]) : 4;
+    long only_keys = argc > 5 ? atol(argv[5]) : 0;
     const long key_counts[] = {1000, 1000000};
     const int partitions[] = {0, 200, small}; /* 0: the baseline, first dataset only */
     printf("windowed count (5-minute tumbling, watermark 10 minutes, append) over %ld JSON rows "
            "in %d files, %d files per trigger, availableNow, noop sink\n",
            rows, files, per_trigger);
     for (size_t k = 0; k < sizeof key_counts / sizeof key_counts[0]; k++) {
+        if (only_keys && key_counts[k] != only_keys) continue;
         char dir[256];
         snprintf(dir, sizeof dir, "/tmp/weir_bench_window_%ld_k%ld_f%d", rows, key_counts[k],
                  files);
@@ -200,7 +203,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "cannot write %s\n", dir);
             return 1;
         }
-        for (size_t p = k == 0 ? 0 : 1; p < sizeof partitions / sizeof partitions[0]; p++) {
+        for (size_t p = k == 0 && !only_keys ? 0 : 1; p < sizeof partitions / sizeof partitions[0];
+             p++) {
             fflush(stdout);
             pid_t pid = fork();
             if (pid < 0) return 1;

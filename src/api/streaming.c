@@ -21,7 +21,8 @@ int weir_api_stream_schema_of(void *user, const weir_view *v, weir_arena *a, con
         kv[i].key = v->options[i].key;
         kv[i].value = v->options[i].value;
     }
-    weir_source_args sa = {v->format, kv, v->noptions, v->user_schema, NULL, &db->confv, NULL};
+    weir_source_args sa = {v->format, kv,         v->noptions, v->user_schema,
+                           NULL,      &db->confv, NULL,        NULL};
     return weir_source_schema(&sa, a, out, err);
 }
 

@@ -389,28 +389,91 @@ int weir_value_cmp(const weir_value *x, const weir_value *y)
     }
 }
 
+/* Column-at-a-time key encoding (the same bytes as weir_key_encode row by row): one pass
+ * per key column adds its sizes, one writes its bytes at each row's cursor. Fixed-width and
+ * string columns and NULL-free structs of them take type-specific loops; anything else is
+ * encoded value by value. */
+static void col_sizes(const weir_vec *v, uint32_t *len, int32_t n)
+{
+    size_t w = weir_type_width(v->type);
+    if (v->type->id == WEIR_T_NULL) {
+        for (int32_t i = 0; i < n; i++)
+            len[i] += 1;
+    } else if (w && !v->valid) {
+        for (int32_t i = 0; i < n; i++)
+            len[i] += 1 + (uint32_t)w;
+    } else if (w) {
+        for (int32_t i = 0; i < n; i++)
+            len[i] += weir_vec_is_null(v, i) ? 1 : 1 + (uint32_t)w;
+    } else if (v->type->id == WEIR_T_STRING || v->type->id == WEIR_T_BINARY) {
+        for (int32_t i = 0; i < n; i++)
+            len[i] +=
+                weir_vec_is_null(v, i) ? 1 : 5 + (uint32_t)(v->offsets[i + 1] - v->offsets[i]);
+    } else if (v->type->id == WEIR_T_STRUCT && !v->valid) {
+        for (int32_t i = 0; i < n; i++)
+            len[i] += 1;
+        for (int c = 0; c < v->nchild; c++)
+            col_sizes(v->child[c], len, n);
+    } else {
+        for (int32_t i = 0; i < n; i++)
+            len[i] += (uint32_t)value_size(v, i);
+    }
+}
+
+static void col_encode(const weir_vec *v, uint8_t **pos, int32_t n)
+{
+    size_t w = weir_type_width(v->type);
+    weir_type_id id = v->type->id;
+    if (w && id != WEIR_T_DOUBLE && id != WEIR_T_FLOAT) {
+        const uint8_t *src = v->data;
+        for (int32_t i = 0; i < n; i++) {
+            uint8_t *p = pos[i];
+            if (v->valid && !weir_bit_get(v->valid, i)) {
+                *p = 0;
+                pos[i] = p + 1;
+                continue;
+            }
+            *p = 1;
+            memcpy(p + 1, src + w * (size_t)i, w);
+            pos[i] = p + 1 + w;
+        }
+    } else if (id == WEIR_T_STRUCT && !v->valid) {
+        for (int32_t i = 0; i < n; i++)
+            *pos[i]++ = 1;
+        for (int c = 0; c < v->nchild; c++)
+            col_encode(v->child[c], pos, n);
+    } else {
+        for (int32_t i = 0; i < n; i++)
+            pos[i] = value_encode(v, i, pos[i]);
+    }
+}
+
 int weir_keys_encode_batch(weir_arena *a, weir_vec *const *keys, int nkeys, int32_t n,
                            const uint8_t ***ptrs, uint32_t **lens, uint64_t **hashes)
 {
-    /* Fast path: all keys fixed width without NULLs -> constant size per row. */
-    size_t total = 0;
-    uint32_t *l = weir_arena_alloc(a, sizeof(uint32_t) * (size_t)(n ? n : 1));
-    const uint8_t **p = weir_arena_alloc(a, sizeof(uint8_t *) * (size_t)(n ? n : 1));
-    uint64_t *h = weir_arena_alloc(a, sizeof(uint64_t) * (size_t)(n ? n : 1));
+    size_t nn = (size_t)(n ? n : 1);
+    uint32_t *l = weir_arena_calloc(a, sizeof(uint32_t) * nn);
+    uint8_t **p = weir_arena_alloc(a, sizeof(uint8_t *) * nn);
+    uint64_t *h = weir_arena_alloc(a, sizeof(uint64_t) * nn);
     if (!l || !p || !h) return WEIR_ENOMEM;
-    for (int32_t i = 0; i < n; i++) {
-        l[i] = (uint32_t)weir_key_size(keys, nkeys, i);
+    for (int k = 0; k < nkeys; k++)
+        col_sizes(keys[k], l, n);
+    size_t total = 0;
+    for (int32_t i = 0; i < n; i++)
         total += l[i];
-    }
     uint8_t *buf = weir_arena_alloc(a, total ? total : 1);
     if (!buf) return WEIR_ENOMEM;
     for (int32_t i = 0; i < n; i++) {
-        weir_key_encode(keys, nkeys, i, buf);
         p[i] = buf;
-        h[i] = XXH3_64bits(buf, l[i]);
         buf += l[i];
     }
-    *ptrs = p;
+    for (int k = 0; k < nkeys; k++)
+        col_encode(keys[k], p, n);
+    for (int32_t i = 0; i < n; i++) {
+        p[i] -= l[i]; /* back from the end to the start of each row's key */
+        h[i] = XXH3_64bits(p[i], l[i]);
+    }
+    *ptrs = (const uint8_t **)p;
     *lens = l;
     *hashes = h;
     return WEIR_OK;

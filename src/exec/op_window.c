@@ -35,7 +35,9 @@ static int window_next(weir_op *op, weir_batch **out)
         const int64_t *ts = tv->data;
         bool null_type = tv->type->id == WEIR_T_NULL;
         int32_t m = 0;
+        bool identity = true; /* row i has exactly window i so far: no gather needed */
         for (int32_t i = 0; i < in->nrows; i++) {
+            identity = identity && m == i;
             if (null_type || weir_vec_is_null(tv, i)) continue;
             int64_t t = ts[i];
             int64_t last = t - weir_floor_mod(t - off, slide);
@@ -50,13 +52,16 @@ static int window_next(weir_op *op, weir_batch **out)
             }
         }
         if (m == 0) continue;
+        identity = identity && m == in->nrows;
         wv->len = wv->child[0]->len = wv->child[1]->len = m;
         weir_batch *b = weir_batch_new(a, in->ncols + 1);
         if (!b) return weir_err_nomem(err);
         b->nrows = m;
-        for (int c = 0; c < in->ncols; c++)
-            if (in->cols[c] && !(b->cols[c] = weir_vec_gather(a, in->cols[c], parent, m)))
-                return weir_err_nomem(err);
+        for (int c = 0; c < in->ncols; c++) {
+            if (!in->cols[c]) continue;
+            b->cols[c] = identity ? in->cols[c] : weir_vec_gather(a, in->cols[c], parent, m);
+            if (!b->cols[c]) return weir_err_nomem(err);
+        }
         b->cols[in->ncols] = wv;
         *out = b;
         return WEIR_OK;

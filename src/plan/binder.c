@@ -1343,6 +1343,9 @@ static int bind_table(B *b, const weir_ast_from *f, weir_lplan **out)
         sr->refs[sr->n].schema = schema;
         weir_lplan *p = lp_new(b, WEIR_LP_STREAM_SCAN, 0);
         if (!p) return NOMEM(b);
+        p->want = WEIR_ARENA_NEWN(b->a, bool, schema->nfields ? schema->nfields : 1);
+        if (!p->want) return NOMEM(b);
+        sr->refs[sr->n].want = p->want;
         p->source = sr->n++;
         p->schema = schema;
         *out = p;
@@ -1747,11 +1750,14 @@ static int bind_from(B *b, const weir_ast_from *f, weir_lplan **out, scope *s)
     default: return weir_err(b->err, WEIR_EANALYSIS, "unknown FROM item");
     }
     if (rc != WEIR_OK) return rc;
+    if (f->ncol_aliases && (p->kind == WEIR_LP_SCAN || p->kind == WEIR_LP_STREAM_SCAN))
+        for (int i = 0; i < p->schema->nfields; i++)
+            p->want[i] = true; /* renamed columns are not traced back to the scan */
     if (f->ncol_aliases && (rc = rename_columns(b, p, f->col_aliases, f->ncol_aliases, f->line,
                                                 f->pos, &p)) != WEIR_OK)
         return rc;
     if ((rc = scope_of_plan(b, p, qual, s)) != WEIR_OK) return rc;
-    if (p->kind == WEIR_LP_SCAN)
+    if (p->kind == WEIR_LP_SCAN || p->kind == WEIR_LP_STREAM_SCAN)
         for (int i = 0; i < s->n; i++)
             s->cols[i].want = &p->want[i];
     if (f->wm_col && (rc = bind_watermark(b, f, &p, s)) != WEIR_OK) return rc;

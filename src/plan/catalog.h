@@ -41,6 +41,7 @@ typedef struct weir_view {
 typedef struct weir_stream_ref {
     const weir_view *view;   /* a SOURCE view */
     const weir_type *schema; /* the rows the source produces */
+    bool *want;              /* per schema field: referenced by the query (set while binding) */
 } weir_stream_ref;
 
 typedef struct weir_stream_refs {

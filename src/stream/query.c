@@ -684,7 +684,7 @@ int weir_squery_start(const weir_squery_spec *spec, weir_squery **out, weir_erro
             kv[k].value = v->options[k].value;
         }
         weir_source_args sa = {v->format, kv,       v->noptions, v->user_schema,
-                               mdir,      &q->conf, q->clock};
+                               mdir,      &q->conf, q->clock,    q->refs.refs[i].want};
         if (rc == WEIR_OK) rc = weir_source_create(&sa, &q->sources[i], err);
         free(mdir);
     }

@@ -67,6 +67,9 @@ typedef struct weir_source_args {
     const char *metadata_dir;   /* <checkpoint>/sources/<i>: the source's own log */
     const weir_conf_view *conf; /* session zone etc. */
     weir_clock *clock;          /* the query's clock */
+    /* Per row-schema field: whether the query reads it (NULL: all). A source may leave
+     * the other columns' slots NULL (projection push-down); it may also fill them. */
+    const bool *want;
 } weir_source_args;
 
 typedef struct weir_source_vt {

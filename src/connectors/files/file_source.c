@@ -166,6 +166,8 @@ typedef struct file_source {
     weir_flog_list unread; /* files listed but left for later batches (maxFilesPerTrigger) */
     bool read_all;         /* trigger 'once': no maxFilesPerTrigger cap */
     bool frozen;           /* trigger 'availableNow': only the files listed at start */
+    bool *want;            /* per schema field: decode it (NULL: all) */
+    int *wanted_index;     /* per schema field: its column in the reader's batches, or -1 */
 } file_source;
 
 typedef struct file_reader {
@@ -526,7 +528,8 @@ static int file_open(weir_source *src, const char *start, const char *end, weir_
     if (rc == WEIR_OK && r->files.n > 1)
         qsort(r->files.v, (size_t)r->files.n, sizeof(weir_flog_file), cmp_size_desc);
     if (rc == WEIR_OK)
-        rc = weir_reader_open(s->fmt, s->base.schema, NULL, s->opts, s->nopts, s->tz, &r->rd, err);
+        rc = weir_reader_open(s->fmt, s->base.schema, s->want, s->opts, s->nopts, s->tz, &r->rd,
+                              err);
     if (rc != WEIR_OK) {
         weir_flog_free(&r->files);
         weir_reader_close(r->rd);
@@ -585,6 +588,16 @@ static int file_next(weir_source_reader *rr, weir_arena *a, weir_batch **out, we
             weir_batch *b;
             int rc = weir_reader_next(r->rd, a, &b, err);
             if (rc != WEIR_OK) return rc;
+            if (b && r->src->want) { /* the decoded columns back at their schema positions */
+                int nc = r->src->base.schema->nfields;
+                weir_batch *full = weir_batch_new(a, nc);
+                if (!full) return weir_err_nomem(err);
+                full->nrows = b->nrows;
+                for (int c = 0; c < nc; c++)
+                    if (r->src->wanted_index[c] >= 0)
+                        full->cols[c] = b->cols[r->src->wanted_index[c]];
+                b = full;
+            }
             if (b) {
                 *out = b;
                 return WEIR_OK;
@@ -681,6 +694,19 @@ int weir_src_file_create(const weir_source_args *args, weir_source **out, weir_e
         return rc;
     }
     s->fmt = weir_format_lookup(args->format);
+    int nf = s->base.schema->nfields;
+    if (args->want) { /* projection push-down: only the referenced columns are decoded */
+        s->want = WEIR_ARENA_NEWN(&s->arena, bool, nf ? nf : 1);
+        s->wanted_index = WEIR_ARENA_NEWN(&s->arena, int, nf ? nf : 1);
+        if (!s->want || !s->wanted_index) {
+            file_destroy(&s->base);
+            return weir_err_nomem(err);
+        }
+        for (int c = 0, k = 0; c < nf; c++) {
+            s->want[c] = args->want[c];
+            s->wanted_index[c] = args->want[c] ? k++ : -1;
+        }
+    }
     s->tz = args->conf && args->conf->tz ? args->conf->tz : weir_tz_default();
     s->nopts = args->nopts;
     s->opts = WEIR_ARENA_NEWN(&s->arena, weir_kv, args->nopts ? args->nopts : 1);
