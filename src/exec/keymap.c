@@ -1,5 +1,7 @@
 /* Open-addressing byte-key map; see keymap.h. Linear probing on a power-of-two table kept
- * at most half full; the per-key hash is stored so growth never re-hashes key bytes. */
+ * at most half full. A slot holds the upper half of the key's hash next to its id, so a
+ * probe touches the key's bytes only when those 32 bits match; the per-key hash is stored
+ * so growth never re-hashes key bytes. */
 #include "exec/keymap.h"
 
 #include <stdlib.h>
@@ -7,12 +9,14 @@
 
 #include "base/error.h"
 
+#define TAG(h) ((h)&0xffffffff00000000ull)
+
 int weir_keymap_init(weir_keymap *m, weir_arena *a)
 {
     memset(m, 0, sizeof(*m));
     m->arena = a;
     m->mask = 1023;
-    m->slots = calloc(1024, sizeof(uint32_t));
+    m->slots = calloc(1024, sizeof(uint64_t));
     m->cap = 512;
     m->hashes = malloc(sizeof(uint64_t) * m->cap);
     m->keys = malloc(sizeof(uint8_t *) * m->cap);
@@ -24,13 +28,14 @@ int weir_keymap_init(weir_keymap *m, weir_arena *a)
 static int keymap_grow(weir_keymap *m)
 {
     uint32_t nslots = (m->mask + 1) * 2;
-    uint32_t *s = calloc(nslots, sizeof(uint32_t));
+    uint64_t *s = calloc(nslots, sizeof(uint64_t));
     if (!s) return WEIR_ENOMEM;
     for (uint32_t id = 0; id < m->n; id++) {
-        uint32_t i = (uint32_t)m->hashes[id] & (nslots - 1);
+        uint64_t h = m->hashes[id];
+        uint32_t i = (uint32_t)h & (nslots - 1);
         while (s[i])
             i = (i + 1) & (nslots - 1);
-        s[i] = id + 1;
+        s[i] = TAG(h) | (id + 1);
     }
     free(m->slots);
     m->slots = s;
@@ -42,10 +47,10 @@ int64_t weir_keymap_find(const weir_keymap *m, const uint8_t *key, uint32_t len,
 {
     uint32_t i = (uint32_t)hash & m->mask;
     for (;;) {
-        uint32_t s = m->slots[i];
+        uint64_t s = m->slots[i];
         if (!s) return -1;
-        uint32_t id = s - 1;
-        if (m->hashes[id] == hash && m->lens[id] == len && memcmp(m->keys[id], key, len) == 0)
+        uint32_t id = (uint32_t)s - 1;
+        if (TAG(s) == TAG(hash) && m->lens[id] == len && memcmp(m->keys[id], key, len) == 0)
             return id;
         i = (i + 1) & m->mask;
     }
@@ -56,10 +61,10 @@ int weir_keymap_upsert(weir_keymap *m, const uint8_t *key, uint32_t len, uint64_
 {
     uint32_t i = (uint32_t)hash & m->mask;
     for (;;) {
-        uint32_t s = m->slots[i];
+        uint64_t s = m->slots[i];
         if (!s) break;
-        uint32_t k = s - 1;
-        if (m->hashes[k] == hash && m->lens[k] == len && memcmp(m->keys[k], key, len) == 0) {
+        uint32_t k = (uint32_t)s - 1;
+        if (TAG(s) == TAG(hash) && m->lens[k] == len && memcmp(m->keys[k], key, len) == 0) {
             *id = k;
             *inserted = 0;
             return WEIR_OK;
@@ -86,16 +91,33 @@ int weir_keymap_upsert(weir_keymap *m, const uint8_t *key, uint32_t len, uint64_
     m->hashes[nid] = hash;
     m->keys[nid] = copy;
     m->lens[nid] = len;
-    m->slots[i] = nid + 1;
+    m->slots[i] = TAG(hash) | (nid + 1);
     *id = nid;
     *inserted = 1;
     if ((uint64_t)m->n * 2 > (uint64_t)m->mask + 1) return keymap_grow(m);
     return WEIR_OK;
 }
 
+#define PREFETCH_AHEAD 16
+
+int weir_keymap_upsert_batch(weir_keymap *m, const uint8_t *const *keys, const uint32_t *lens,
+                             const uint64_t *hashes, int32_t n, uint32_t *ids, uint32_t *ninserted)
+{
+    uint32_t before = m->n;
+    for (int32_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&m->slots[(uint32_t)hashes[i + PREFETCH_AHEAD] & m->mask]);
+        int ins;
+        if (weir_keymap_upsert(m, keys[i], lens[i], hashes[i], &ids[i], &ins) != WEIR_OK)
+            return WEIR_ENOMEM;
+    }
+    if (ninserted) *ninserted = m->n - before;
+    return WEIR_OK;
+}
+
 size_t weir_keymap_bytes(const weir_keymap *m)
 {
-    return (size_t)(m->mask + 1) * sizeof(uint32_t) +
+    return (size_t)(m->mask + 1) * sizeof(uint64_t) +
            (size_t)m->cap * (sizeof(uint64_t) + sizeof(uint8_t *) + sizeof(uint32_t));
 }
 

@@ -13,7 +13,7 @@
 
 typedef struct weir_keymap {
     weir_arena *arena;
-    uint32_t *slots;  /* id + 1, 0 = empty */
+    uint64_t *slots;  /* (hash >> 32) << 32 | (id + 1); 0 = empty */
     uint32_t mask;    /* slots - 1 */
     uint32_t n;       /* number of keys */
     uint32_t cap;     /* capacity of the per-key arrays */
@@ -26,6 +26,10 @@ int weir_keymap_init(weir_keymap *m, weir_arena *a);
 /* Finds key or inserts it; *id receives its id, *inserted whether it is new. */
 int weir_keymap_upsert(weir_keymap *m, const uint8_t *key, uint32_t len, uint64_t hash,
                        uint32_t *id, int *inserted);
+/* weir_keymap_upsert for n keys (prefetching the slots ahead); ids[i] receives key i's id.
+ * *ninserted (may be NULL) is the number of new keys; their ids are the last ones. */
+int weir_keymap_upsert_batch(weir_keymap *m, const uint8_t *const *keys, const uint32_t *lens,
+                             const uint64_t *hashes, int32_t n, uint32_t *ids, uint32_t *ninserted);
 /* Finds key: its id, or -1. */
 int64_t weir_keymap_find(const weir_keymap *m, const uint8_t *key, uint32_t len, uint64_t hash);
 /* Bytes used by the map (slots, arrays; not the key bytes in the arena). */

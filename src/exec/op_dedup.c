@@ -42,15 +42,11 @@ static bool key_time(const weir_lplan *p, const uint8_t *key, int64_t *t)
 typedef struct evict_ctx {
     const weir_lplan *p;
     int64_t wm;
-    weir_arena *a;
-    uint8_t **keys;
-    uint32_t *lens;
-    int64_t n, cap;
-    bool oom;
+    int64_t n;
 } evict_ctx;
 
-static bool evict_visit(void *user, const uint8_t *key, uint32_t klen, const uint8_t *val,
-                        uint32_t vlen)
+static weir_state_verdict evict_visit(void *user, const uint8_t *key, uint32_t klen,
+                                      const uint8_t *val, uint32_t vlen, uint64_t *hash)
 {
     evict_ctx *c = user;
     int64_t t;
@@ -60,30 +56,10 @@ static bool evict_visit(void *user, const uint8_t *key, uint32_t klen, const uin
     } else {
         expired = key_time(c->p, key, &t) && t <= c->wm;
     }
-    if (!expired) return true;
-    if (c->n == c->cap) {
-        int64_t ncap = c->cap ? c->cap * 2 : 256;
-        uint8_t **nk = weir_arena_realloc(c->a, c->keys, sizeof(*nk) * (size_t)c->cap,
-                                          sizeof(*nk) * (size_t)ncap);
-        uint32_t *nl = weir_arena_realloc(c->a, c->lens, sizeof(*nl) * (size_t)c->cap,
-                                          sizeof(*nl) * (size_t)ncap);
-        if (!nk || !nl) {
-            c->oom = true;
-            return false;
-        }
-        c->keys = nk;
-        c->lens = nl;
-        c->cap = ncap;
-    }
-    uint8_t *k = weir_arena_alloc(c->a, klen ? klen : 1);
-    if (!k) {
-        c->oom = true;
-        return false;
-    }
-    memcpy(k, key, klen);
-    c->keys[c->n] = k;
-    c->lens[c->n++] = klen;
-    return true;
+    if (!expired) return WEIR_STATE_KEEP;
+    c->n++;
+    *hash = XXH3_64bits(key, klen); /* as weir_keys_encode_batch hashed it */
+    return WEIR_STATE_REMOVE;
 }
 
 /* End of a streaming batch: evict expired keys, commit the state version. */
@@ -96,12 +72,8 @@ static int dedup_finish(dedup_op *d)
     bool evicting = (p->within_watermark || p->dedup_et_key >= 0) && sx->evict_wm_us != INT64_MIN;
     int rc = WEIR_OK;
     if (evicting) {
-        evict_ctx c = {.p = p, .wm = sx->evict_wm_us, .a = &d->seen_arena};
-        rc = weir_state_scan(st, evict_visit, &c);
-        if (rc == WEIR_OK && c.oom) rc = weir_err_nomem(op->ctx->err);
-        for (int64_t i = 0; rc == WEIR_OK && i < c.n; i++)
-            rc = weir_state_remove(st, c.keys[i], c.lens[i], XXH3_64bits(c.keys[i], c.lens[i]),
-                                   op->ctx->err);
+        evict_ctx c = {.p = p, .wm = sx->evict_wm_us};
+        rc = weir_state_sweep(st, evict_visit, &c, op->ctx->err);
         sx->rows_removed[p->state_id] += c.n;
     }
     if (rc == WEIR_OK) rc = weir_state_commit(st, sx->batch_id, op->ctx->err);

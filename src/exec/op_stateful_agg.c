@@ -28,6 +28,9 @@ typedef struct {
     char **blocks;
     uint32_t nblocks_cap;
     weir_agg_layout layout;
+    /* the key bytes before the event-time column: per group column, its width when fixed
+     * (a NULL takes 1 byte, a value 1 + width), or 0 when variable (decoded then) */
+    uint32_t *et_widths;
     /* output rows: encoded group keys and their state blocks */
     const uint8_t **out_keys;
     char **out_blocks;
@@ -85,13 +88,15 @@ static int save_block(sagg_op *s, const char *blk, weir_strbuf *sb)
 
 /* The event time of an encoded key: the group column event_time_group (a timestamp, or a
  * window whose end counts). false when the key has none or it is NULL. */
-static bool key_event_time(const weir_lplan *p, const uint8_t *key, int64_t *t)
+static bool key_event_time(const sagg_op *s, const uint8_t *key, int64_t *t)
 {
+    const weir_lplan *p = s->base.plan;
     if (p->event_time_group < 0) return false;
     const weir_type *st = p->schema;
     const uint8_t *q = key;
     for (int c = 0; c < p->event_time_group; c++)
-        q = weir_key_skip(q, st->fields[c].type);
+        q = s->et_widths[c] ? q + (*q ? 1 + s->et_widths[c] : 1)
+                            : weir_key_skip(q, st->fields[c].type);
     if (*q++ == 0) return false;
     if (p->event_time_is_window) {
         q = weir_key_skip(q, WEIR_TYPE_TIMESTAMP); /* start */
@@ -117,16 +122,15 @@ static int push_row(sagg_op *s, const uint8_t *key, char *blk)
     return WEIR_OK;
 }
 
-typedef struct scan_ctx {
+typedef struct sweep_ctx {
     sagg_op *s;
     int64_t wm;
-    bool all;  /* complete mode: output every entry */
-    bool emit; /* append mode: output the expired entries */
-    uint8_t **evict;
-    uint32_t *evict_len;
-    int64_t nevict, cap;
+    bool evict; /* append and update: remove groups at or below the watermark */
+    bool all;   /* complete mode: output every entry */
+    bool emit;  /* append mode: output the expired entries */
+    int64_t nremoved;
     int rc;
-} scan_ctx;
+} sweep_ctx;
 
 static uint8_t *copy_key(sagg_op *s, const uint8_t *key, uint32_t klen)
 {
@@ -135,41 +139,25 @@ static uint8_t *copy_key(sagg_op *s, const uint8_t *key, uint32_t klen)
     return k;
 }
 
-static bool scan_visit(void *user, const uint8_t *key, uint32_t klen, const uint8_t *val,
-                       uint32_t vlen)
+static weir_state_verdict sweep_visit(void *user, const uint8_t *key, uint32_t klen,
+                                      const uint8_t *val, uint32_t vlen, uint64_t *hash)
 {
-    scan_ctx *c = user;
+    sweep_ctx *c = user;
     sagg_op *s = c->s;
     int64_t t;
-    bool expired = !c->all && key_event_time(s->base.plan, key, &t) && t <= c->wm;
+    bool expired = c->evict && key_event_time(s, key, &t) && t <= c->wm;
     if (c->all || (expired && c->emit)) {
         uint8_t *k = copy_key(s, key, klen);
         char *blk;
         if (!k) c->rc = weir_err_nomem(s->base.ctx->err);
         if (c->rc == WEIR_OK) c->rc = load_block(s, val, vlen, &blk);
         if (c->rc == WEIR_OK) c->rc = push_row(s, k, blk);
-        if (c->rc != WEIR_OK) return false;
+        if (c->rc != WEIR_OK) return WEIR_STATE_STOP;
     }
-    if (expired) {
-        if (c->nevict == c->cap) {
-            int64_t ncap = c->cap ? c->cap * 2 : 256;
-            uint8_t **nk = realloc(c->evict, sizeof(*nk) * (size_t)ncap);
-            if (nk) c->evict = nk;
-            uint32_t *nl = nk ? realloc(c->evict_len, sizeof(*nl) * (size_t)ncap) : NULL;
-            if (!nk || !nl) {
-                c->rc = weir_err_nomem(s->base.ctx->err);
-                return false;
-            }
-            c->evict_len = nl;
-            c->cap = ncap;
-        }
-        if (!(c->evict[c->nevict] = copy_key(s, key, klen))) {
-            c->rc = weir_err_nomem(s->base.ctx->err);
-            return false;
-        }
-        c->evict_len[c->nevict++] = klen;
-    }
-    return true;
+    if (!expired) return WEIR_STATE_KEEP;
+    c->nremoved++;
+    *hash = XXH3_64bits(key, klen); /* as weir_keys_encode_batch hashed it */
+    return WEIR_STATE_REMOVE;
 }
 
 /* numRowsDroppedByWatermark counts late groups, not rows: Spark drops them after the
@@ -194,6 +182,38 @@ static int count_late_groups(sagg_op *s, weir_arena *a, weir_vec **keys, const i
         if (weir_keymap_upsert(&s->late, kp[i], kl[i], kh[i], &id, &ins) != WEIR_OK)
             return weir_err_nomem(s->base.ctx->err);
         s->base.ctx->stream->rows_dropped[p->state_id] += ins;
+    }
+    return WEIR_OK;
+}
+
+#define PREFETCH_AHEAD 16
+
+/* The groups from id `first` on are new in this batch: each starts from its saved state or
+ * empty. The store lookups are issued ahead of use so their cache misses overlap. */
+static int start_groups(sagg_op *s, weir_state_store *st, uint32_t first)
+{
+    const weir_keymap *g = &s->groups;
+    if (g->n > s->nblocks_cap) {
+        uint32_t ncap = s->nblocks_cap ? s->nblocks_cap : 1024;
+        while (ncap < g->n)
+            ncap *= 2;
+        char **nb = realloc(s->blocks, sizeof(char *) * ncap);
+        if (!nb) return weir_err_nomem(s->base.ctx->err);
+        s->blocks = nb;
+        s->nblocks_cap = ncap;
+    }
+    for (uint32_t id = first; id < g->n && id < first + PREFETCH_AHEAD; id++)
+        weir_state_prefetch(st, g->hashes[id]);
+    for (uint32_t id = first; id < g->n; id++) {
+        if (id + PREFETCH_AHEAD < g->n) weir_state_prefetch(st, g->hashes[id + PREFETCH_AHEAD]);
+        const uint8_t *val;
+        uint32_t vlen;
+        int rc = WEIR_OK;
+        if (weir_state_get(st, g->keys[id], g->lens[id], g->hashes[id], &val, &vlen))
+            rc = load_block(s, val, vlen, &s->blocks[id]);
+        else if (!(s->blocks[id] = new_block(s)))
+            rc = weir_err_nomem(s->base.ctx->err);
+        if (rc != WEIR_OK) return rc;
     }
     return WEIR_OK;
 }
@@ -262,26 +282,10 @@ static int sagg_consume(sagg_op *s)
         if (!gid ||
             weir_keys_encode_batch(in->arena, keys, p->ngroups, m, &kp, &kl, &kh) != WEIR_OK)
             return weir_err_nomem(err);
-        for (int32_t i = 0; i < m; i++) {
-            int ins;
-            if (weir_keymap_upsert(&s->groups, kp[i], kl[i], kh[i], &gid[i], &ins) != WEIR_OK)
-                return weir_err_nomem(err);
-            if (!ins) continue;
-            if (gid[i] >= s->nblocks_cap) {
-                uint32_t ncap = s->nblocks_cap ? s->nblocks_cap * 2 : 1024;
-                char **nb = realloc(s->blocks, sizeof(char *) * ncap);
-                if (!nb) return weir_err_nomem(err);
-                s->blocks = nb;
-                s->nblocks_cap = ncap;
-            }
-            const uint8_t *val;
-            uint32_t vlen;
-            if (weir_state_get(st, kp[i], kl[i], kh[i], &val, &vlen))
-                rc = load_block(s, val, vlen, &s->blocks[gid[i]]);
-            else if (!(s->blocks[gid[i]] = new_block(s)))
-                rc = weir_err_nomem(err);
-            if (rc != WEIR_OK) return rc;
-        }
+        uint32_t first_new = s->groups.n;
+        if (weir_keymap_upsert_batch(&s->groups, kp, kl, kh, m, gid, NULL) != WEIR_OK)
+            return weir_err_nomem(err);
+        if ((rc = start_groups(s, st, first_new)) != WEIR_OK) return rc;
         void **states = weir_arena_alloc(in->arena, sizeof(void *) * (size_t)m);
         if (!states) return weir_err_nomem(err);
         weir_agg_ctx ac = {&s->work, op->ctx->conf, err};
@@ -312,6 +316,8 @@ static int sagg_finish(sagg_op *s)
     weir_strbuf sb = WEIR_STRBUF_INIT;
     int rc = WEIR_OK;
     for (uint32_t g = 0; g < s->groups.n && rc == WEIR_OK; g++) {
+        if (g + PREFETCH_AHEAD < s->groups.n)
+            weir_state_prefetch(st, s->groups.hashes[g + PREFETCH_AHEAD]);
         rc = save_block(s, s->blocks[g], &sb);
         if (rc == WEIR_OK)
             rc = weir_state_put(st, s->groups.keys[g], s->groups.lens[g], s->groups.hashes[g],
@@ -320,7 +326,9 @@ static int sagg_finish(sagg_op *s)
     weir_sb_free(&sb);
     if (rc != WEIR_OK) return rc;
     sx->rows_updated[p->state_id] += s->groups.n;
-    scan_ctx c = {.s = s, .wm = sx->evict_wm_us};
+    bool evicting = sx->mode != WEIR_OUTPUT_COMPLETE && p->event_time_group >= 0 &&
+                    sx->evict_wm_us != INT64_MIN;
+    sweep_ctx c = {.s = s, .wm = sx->evict_wm_us, .evict = evicting};
     if (sx->mode == WEIR_OUTPUT_COMPLETE) {
         c.all = true;
     } else if (sx->mode == WEIR_OUTPUT_UPDATE) {
@@ -329,19 +337,11 @@ static int sagg_finish(sagg_op *s)
     } else {
         c.emit = true;
     }
-    bool evicting = sx->mode != WEIR_OUTPUT_COMPLETE && p->event_time_group >= 0 &&
-                    sx->evict_wm_us != INT64_MIN;
     if (rc == WEIR_OK && (c.all || evicting)) {
-        c.rc = WEIR_OK;
-        rc = weir_state_scan(st, scan_visit, &c);
+        rc = weir_state_sweep(st, sweep_visit, &c, err);
         if (rc == WEIR_OK) rc = c.rc;
+        sx->rows_removed[p->state_id] += c.nremoved;
     }
-    for (int64_t i = 0; rc == WEIR_OK && i < c.nevict; i++)
-        rc = weir_state_remove(st, c.evict[i], c.evict_len[i],
-                               XXH3_64bits(c.evict[i], c.evict_len[i]), err);
-    sx->rows_removed[p->state_id] += c.nevict;
-    free(c.evict);
-    free(c.evict_len);
     if (rc == WEIR_OK) rc = weir_state_commit(st, sx->batch_id, err);
     return rc;
 }
@@ -377,6 +377,7 @@ static void sagg_close(weir_op *op)
     weir_keymap_free(&s->groups);
     weir_keymap_free(&s->late);
     free(s->blocks);
+    free(s->et_widths);
     weir_agg_layout_free(&s->layout);
     free(s->out_keys);
     free(s->out_blocks);
@@ -394,6 +395,10 @@ int weir_op_stateful_agg_new(weir_exec_ctx *ctx, const weir_lplan *p, weir_op *c
     s->base.children[0] = child;
     *out = &s->base;
     weir_arena_init(&s->work, 256 * 1024);
+    s->et_widths = calloc((size_t)(p->ngroups ? p->ngroups : 1), sizeof(uint32_t));
+    if (!s->et_widths) return weir_err_nomem(ctx->err);
+    for (int g = 0; g < p->ngroups; g++)
+        s->et_widths[g] = (uint32_t)weir_type_width(p->schema->fields[g].type);
     if (weir_agg_layout_init(&s->layout, p) != WEIR_OK ||
         weir_keymap_init(&s->groups, &s->work) != WEIR_OK ||
         weir_keymap_init(&s->late, &s->work) != WEIR_OK)

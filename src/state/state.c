@@ -30,7 +30,8 @@
 #define MAX_ENTRY     (1u << 30) /* key + value bytes of one entry */
 #define MAX_DATA      ((size_t)UINT32_MAX * 8 - 8)
 #define HIGH32        0xffffffff00000000ull
-#define AUTO_FS_FILES 8 /* AUTO sync: more changed files than this -> one syncfs */
+#define DEAD          0x80000000u /* in an entry's klen: garbage (klen < MAX_ENTRY < 2^31) */
+#define AUTO_FS_FILES 8           /* AUTO sync: more changed files than this -> one syncfs */
 #define METADATA_NAME "_state.json"
 #define MANIFEST_DIR  "_manifests"
 
@@ -293,10 +294,16 @@ static int part_put(st_part *p, uint32_t h, const uint8_t *key, uint32_t klen, c
         if (nf <= of) { /* same or smaller footprint: in place */
             copy_n(e + 8 + klen, val, vlen);
             wr32(e + 4, vlen);
+            if (nf < of) { /* the freed tail becomes a dead entry, so the buffer stays walkable */
+                wr32(e + nf, DEAD);
+                wr32(e + nf + 4, (uint32_t)(of - nf - 8));
+            }
             p->garbage += of - nf;
             return 0;
         }
         if (data_reserve(p, nf)) return -1;
+        e = entry_at(p, p->slots[i]); /* the buffer may have moved */
+        wr32(e, klen | DEAD);
         write_entry(p->data + p->used, key, klen, val, vlen);
         p->slots[i] = (p->slots[i] & HIGH32) | (uint64_t)(p->used / 8 + 1);
         p->used += nf;
@@ -320,8 +327,10 @@ static int part_put(st_part *p, uint32_t h, const uint8_t *key, uint32_t klen, c
 
 static void part_remove_at(st_part *p, uint32_t i)
 {
-    const uint8_t *e = entry_at(p, p->slots[i]);
-    p->garbage += entry_fp(rd32(e), rd32(e + 4));
+    uint8_t *e = entry_at(p, p->slots[i]);
+    uint32_t kl = rd32(e);
+    p->garbage += entry_fp(kl, rd32(e + 4));
+    wr32(e, kl | DEAD); /* the bytes stay (callers may still read them) */
     idx_delete(p, i);
     p->n--;
 }
@@ -1077,21 +1086,77 @@ int weir_state_remove(weir_state_store *s, const uint8_t *key, uint32_t klen, ui
     return WEIR_OK;
 }
 
+/* Entries are visited in memory order (sequential, unlike the index), skipping dead ones. */
 int weir_state_scan(weir_state_store *s, weir_state_visit visit, void *user)
 {
     if (s->poisoned) return poisoned_err(s, NULL);
     for (int idx = 0; idx < s->nparts; idx++) {
         const st_part *p = &s->parts[idx];
-        if (!p->slots || !p->n) continue;
-        for (uint32_t i = 0; i <= p->mask; i++) {
-            uint64_t sl = p->slots[i];
-            if (!sl) continue;
-            const uint8_t *e = entry_at(p, sl);
-            uint32_t kl = rd32(e);
-            if (!visit(user, e + 8, kl, e + 8 + kl, rd32(e + 4))) return WEIR_OK;
+        if (!p->n) continue;
+        for (size_t pos = 0; pos < p->used;) {
+            const uint8_t *e = p->data + pos;
+            uint32_t kl = rd32(e), vl = rd32(e + 4);
+            pos += entry_fp(kl & ~DEAD, vl);
+            if (!(kl & DEAD) && !visit(user, e + 8, kl, e + 8 + kl, vl)) return WEIR_OK;
         }
     }
     return WEIR_OK;
+}
+
+/* Finds the slot of the live entry at byte offset off from its key's index hash (the
+ * probe compares offsets, never entry bytes). */
+static int64_t slot_of_entry(const st_part *p, size_t off, uint32_t h)
+{
+    uint64_t want = off / 8 + 1;
+    uint32_t i = h & p->mask;
+    for (;;) {
+        uint64_t sl = p->slots[i];
+        if (!sl) return -1;
+        if ((uint32_t)sl == want) return i;
+        i = (i + 1) & p->mask;
+    }
+}
+
+/* The entry buffer is walked in address order (sequential, unlike the index), skipping
+ * dead entries; a removal only marks its entry dead, so the walk is not disturbed. */
+int weir_state_sweep(weir_state_store *s, weir_state_sweeper visit, void *user, weir_error *err)
+{
+    if (s->poisoned) return poisoned_err(s, err);
+    for (int idx = 0; idx < s->nparts; idx++) {
+        st_part *p = &s->parts[idx];
+        if (!p->n) continue;
+        for (size_t pos = 0; pos < p->used;) {
+            uint8_t *e = p->data + pos;
+            uint32_t kl = rd32(e), vl = rd32(e + 4);
+            size_t fp = entry_fp(kl & ~DEAD, vl);
+            if (!(kl & DEAD)) {
+                uint64_t hash = 0;
+                weir_state_verdict v = visit(user, e + 8, kl, e + 8 + kl, vl, &hash);
+                if (v == WEIR_STATE_STOP) return WEIR_OK;
+                if (v == WEIR_STATE_REMOVE) {
+                    uint32_t h = mix32(hash);
+                    int64_t i = part_of(s, hash) == p ? slot_of_entry(p, pos, h) : -1;
+                    if (i < 0)
+                        return weir_err(err, WEIR_ERUNTIME,
+                                        "State sweep of %s: the hash given for a removed key "
+                                        "is not the one it was stored with",
+                                        s->dir);
+                    mark_dirty(s, p);
+                    if (log_add(p, h, e + 8, kl, NULL, -1)) return weir_err_nomem(err);
+                    part_remove_at(p, (uint32_t)i);
+                    s->pend_removes++;
+                }
+            }
+            pos += fp;
+        }
+    }
+    return WEIR_OK;
+}
+
+void weir_state_prefetch(const weir_state_store *s, uint64_t hash)
+{
+    const st_part *p = part_of(s, hash);
+    if (p->slots) __builtin_prefetch(&p->slots[mix32(hash) & p->mask]);
 }
 
 /* A partition snapshots instead of writing its 11th delta in a row (so at most

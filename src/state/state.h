@@ -55,6 +55,25 @@ typedef bool (*weir_state_visit)(void *user, const uint8_t *key, uint32_t klen, 
                                  uint32_t vlen);
 int weir_state_scan(weir_state_store *s, weir_state_visit visit, void *user);
 
+/* What a sweep visitor decides for an entry. */
+typedef enum weir_state_verdict {
+    WEIR_STATE_KEEP,
+    WEIR_STATE_REMOVE, /* remove it (as weir_state_remove, without looking it up again) */
+    WEIR_STATE_STOP,   /* keep it and end the sweep */
+} weir_state_verdict;
+typedef weir_state_verdict (*weir_state_sweeper)(void *user, const uint8_t *key, uint32_t klen,
+                                                 const uint8_t *val, uint32_t vlen, uint64_t *hash);
+/* Visits every entry once, in no particular order, removing those the visitor says
+ * (watermark eviction); for a removal it sets *hash to the key's hash as given to put.
+ * The visitor must not modify the store; the bytes it sees stay valid until the next put
+ * or commit, even when it removes them. Entries are visited in memory order, so a sweep
+ * over a large store runs at memory speed. */
+int weir_state_sweep(weir_state_store *s, weir_state_sweeper visit, void *user, weir_error *err);
+
+/* A hint that the key with this hash is about to be looked up (its index slot is fetched
+ * into the cache); lets a caller overlap the lookups of a batch of keys. */
+void weir_state_prefetch(const weir_state_store *s, uint64_t hash);
+
 /* Makes the changes version `version` (the batch id) and writes its files. */
 int weir_state_commit(weir_state_store *s, int64_t version, weir_error *err);
 /* Drops uncommitted changes (a failed batch). */

@@ -287,6 +287,83 @@ static void test_put_get_remove_scan(void **state)
     free(m);
 }
 
+/* sweep: every entry is visited exactly once while the visitor removes some of them (the
+ * backward shift moves later entries into visited slots), removals are logged like
+ * weir_state_remove, and STOP ends the walk. */
+typedef struct sweep_ctx {
+    model *m;
+    int visits[NKEYS];
+    int mod; /* remove keys whose number is divisible by mod */
+    int stop_after;
+} sweep_ctx;
+
+static weir_state_verdict sweep_cb(void *user, const uint8_t *key, uint32_t klen,
+                                   const uint8_t *val, uint32_t vlen, uint64_t *hash)
+{
+    sweep_ctx *c = user;
+    char k[32];
+    assert_true(klen > 3 && klen < sizeof k);
+    memcpy(k, key, klen);
+    k[klen] = 0;
+    int i = atoi(k + 3);
+    assert_true(c->m->present[i]);
+    assert_int_equal(vlen, c->m->vlen[i]);
+    if (vlen) assert_memory_equal(val, c->m->val[i], vlen);
+    c->visits[i]++;
+    if (c->stop_after && --c->stop_after == 0) return WEIR_STATE_STOP;
+    if (i % c->mod) return WEIR_STATE_KEEP;
+    c->m->present[i] = false;
+    *hash = hash_of(key, klen);
+    return WEIR_STATE_REMOVE;
+}
+
+static void test_sweep(void **state)
+{
+    (void)state;
+    weir_error err;
+    for (int nparts = 1; nparts <= 5; nparts += 4) {
+        teardown(NULL);
+        setup(NULL);
+        weir_state_store *s = open_ok(nparts, -1);
+        model *m = calloc(1, sizeof(model));
+        for (int round = 0; round < 6; round++) {
+            random_ops(s, m, 3000, NKEYS);
+            sweep_ctx *c = calloc(1, sizeof(*c));
+            bool before[NKEYS];
+            for (int i = 0; i < NKEYS; i++)
+                before[i] = m->present[i];
+            c->m = m;
+            c->mod = 2 + round % 3;
+            assert_int_equal(weir_state_sweep(s, sweep_cb, c, &err), WEIR_OK);
+            int64_t left = 0;
+            for (int i = 0; i < NKEYS; i++) {
+                assert_int_equal(c->visits[i], before[i] ? 1 : 0);
+                assert_int_equal(m->present[i], before[i] && i % c->mod != 0);
+                left += m->present[i];
+            }
+            m_check(s, m);
+            assert_int_equal(scan_count(s), left);
+            commit_ok(s, round);
+            weir_state_close(s);
+            s = open_ok(nparts, round); /* the removals reached the delta */
+            m_check(s, m);
+            /* STOP after 3 visits: nothing removed beyond what was decided */
+            memset(c->visits, 0, sizeof c->visits);
+            c->stop_after = 3;
+            c->mod = 1 << 30;
+            assert_int_equal(weir_state_sweep(s, sweep_cb, c, &err), WEIR_OK);
+            int seen = 0;
+            for (int i = 0; i < NKEYS; i++)
+                seen += c->visits[i];
+            assert_true(seen <= 3);
+            m_check(s, m);
+            free(c);
+        }
+        weir_state_close(s);
+        free(m);
+    }
+}
+
 static void test_stats(void **state)
 {
     (void)state;
@@ -776,6 +853,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_flat_under_churn, setup, teardown),
+        /* last: it draws from rand(), whose sequence the tests above depend on */
+        cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
