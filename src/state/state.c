@@ -30,6 +30,7 @@
 #define MAX_ENTRY     (1u << 30) /* key + value bytes of one entry */
 #define MAX_DATA      ((size_t)UINT32_MAX * 8 - 8)
 #define HIGH32        0xffffffff00000000ull
+#define SPILL_AT      (4 * (size_t)WEIR_SF_BLOCK) /* raw redo log bytes before compressing */
 #define DEAD          0x80000000u /* in an entry's klen: garbage (klen < MAX_ENTRY < 2^31) */
 #define AUTO_FS_FILES 8           /* AUTO sync: more changed files than this -> one syncfs */
 #define METADATA_NAME "_state.json"
@@ -53,9 +54,17 @@ typedef struct st_part {
     uint32_t n;      /* live keys */
     uint8_t *data;   /* entries [u32 klen][u32 vlen][key][value], each 8-byte aligned */
     size_t used, cap, garbage;
+    /* dead entries of footprint free_fp, by offset / 8, for new entries of that size to
+     * reuse (windowed state evicts and inserts same-sized entries every batch) */
+    uint32_t *free_offs;
+    uint32_t nfree, free_cap, free_fp;
     uint8_t *log; /* redo records of the open version (= the next delta file's records) */
     size_t log_len, log_cap;
-    uint64_t log_n;
+    uint64_t log_n; /* records of the open version, including the spilled ones */
+    /* the delta file being built: a large version's log is compressed a block at a time
+     * as it grows (spilled), so its raw records never pile up in memory */
+    weir_sf_writer spill;
+    bool spilled;
     st_chain c;
     st_file *files; /* files of this partition known to be on disk */
     uint32_t nfiles, files_cap;
@@ -238,6 +247,7 @@ static int data_compact(st_part *p, size_t want)
     p->cap = cap;
     p->used = pos;
     p->garbage = 0;
+    p->nfree = 0;
     return 0;
 }
 
@@ -282,6 +292,36 @@ static void write_entry(uint8_t *e, const uint8_t *key, uint32_t klen, const uin
     copy_n(e + 8 + klen, val, vlen);
 }
 
+/* Where a new entry of footprint nf goes: a listed dead entry of that size, or the end of
+ * the buffer (which may move every entry). */
+static int entry_place(st_part *p, size_t nf, size_t *at)
+{
+    if (p->nfree && nf == p->free_fp) {
+        *at = (size_t)p->free_offs[--p->nfree] * 8;
+        p->garbage -= nf;
+        return 0;
+    }
+    if (data_reserve(p, nf)) return -1;
+    *at = p->used;
+    p->used += nf;
+    return 0;
+}
+
+/* Lists a dead entry for reuse (best effort: another size class, or no memory, skips it). */
+static void free_push(st_part *p, size_t off, size_t fp)
+{
+    if (p->nfree == 0) p->free_fp = (uint32_t)fp;
+    if (fp != p->free_fp) return;
+    if (p->nfree == p->free_cap) {
+        uint32_t ncap = p->free_cap ? p->free_cap * 2 : 256;
+        uint32_t *nf = realloc(p->free_offs, sizeof(uint32_t) * ncap);
+        if (!nf) return;
+        p->free_offs = nf;
+        p->free_cap = ncap;
+    }
+    p->free_offs[p->nfree++] = (uint32_t)(off / 8);
+}
+
 /* Sets key to val in the partition (no redo record). -1 when out of memory. */
 static int part_put(st_part *p, uint32_t h, const uint8_t *key, uint32_t klen, const uint8_t *val,
                     uint32_t vlen)
@@ -301,12 +341,12 @@ static int part_put(st_part *p, uint32_t h, const uint8_t *key, uint32_t klen, c
             p->garbage += of - nf;
             return 0;
         }
-        if (data_reserve(p, nf)) return -1;
+        size_t at;
+        if (entry_place(p, nf, &at)) return -1;
         e = entry_at(p, p->slots[i]); /* the buffer may have moved */
         wr32(e, klen | DEAD);
-        write_entry(p->data + p->used, key, klen, val, vlen);
-        p->slots[i] = (p->slots[i] & HIGH32) | (uint64_t)(p->used / 8 + 1);
-        p->used += nf;
+        write_entry(p->data + at, key, klen, val, vlen);
+        p->slots[i] = (p->slots[i] & HIGH32) | (uint64_t)(at / 8 + 1);
         p->garbage += of;
         return 0;
     }
@@ -314,13 +354,13 @@ static int part_put(st_part *p, uint32_t h, const uint8_t *key, uint32_t klen, c
         if (p->slots && p->mask >= (1u << 31) - 1) return -1;
         if (idx_resize(p, p->slots ? (p->mask + 1) * 2 : 16)) return -1;
     }
-    if (data_reserve(p, nf)) return -1;
-    write_entry(p->data + p->used, key, klen, val, vlen);
+    size_t at;
+    if (entry_place(p, nf, &at)) return -1;
+    write_entry(p->data + at, key, klen, val, vlen);
     uint32_t j = h & p->mask;
     while (p->slots[j])
         j = (j + 1) & p->mask;
-    p->slots[j] = (uint64_t)h << 32 | (uint64_t)(p->used / 8 + 1);
-    p->used += nf;
+    p->slots[j] = (uint64_t)h << 32 | (uint64_t)(at / 8 + 1);
     p->n++;
     return 0;
 }
@@ -329,11 +369,15 @@ static void part_remove_at(st_part *p, uint32_t i)
 {
     uint8_t *e = entry_at(p, p->slots[i]);
     uint32_t kl = rd32(e);
-    p->garbage += entry_fp(kl, rd32(e + 4));
-    wr32(e, kl | DEAD); /* the bytes stay (callers may still read them) */
+    size_t fp = entry_fp(kl, rd32(e + 4));
+    p->garbage += fp;
+    wr32(e, kl | DEAD); /* the bytes stay until a put reuses them */
+    free_push(p, (size_t)(e - p->data), fp);
     idx_delete(p, i);
     p->n--;
 }
+
+static void spill_reset(st_part *p);
 
 /* Drops every entry and the redo log's contents (buffers of the log are kept). */
 static void part_clear(st_part *p)
@@ -345,22 +389,64 @@ static void part_clear(st_part *p)
     p->mask = 0;
     p->n = 0;
     p->used = p->cap = p->garbage = 0;
+    p->nfree = 0;
     p->log_len = 0;
     p->log_n = 0;
+    spill_reset(p);
 }
 
 static size_t part_bytes(const st_part *p)
 {
     return (p->slots ? ((size_t)p->mask + 1) * sizeof(uint64_t) : 0) + p->cap + p->log_cap +
+           p->spill.out_cap + p->spill.blk_cap + (size_t)p->free_cap * sizeof(uint32_t) +
            (size_t)p->files_cap * sizeof(st_file);
 }
 
 /* ---- redo log ---------------------------------------------------------------------------- */
 
-static int log_add(st_part *p, uint32_t h, const uint8_t *key, uint32_t klen, const uint8_t *val,
-                   int32_t vlen)
+/* Moves the raw log's records (whole, at most one block) into the delta being built. */
+/* Compresses records (whole ones, len bytes) into w in block-sized runs. */
+static int add_log_blocks(weir_sf_writer *w, const uint8_t *log, size_t len)
+{
+    size_t off = 0, start = 0;
+    uint64_t cnt = 0;
+    while (off < len) {
+        int32_t vl = (int32_t)weir_sf_get32(log + off + 4);
+        size_t rl = REC_HDR + weir_sf_get32(log + off) + (vl > 0 ? (size_t)vl : 0);
+        if (cnt && off - start + rl > WEIR_SF_BLOCK) {
+            if (weir_sf_add_block(w, log + start, off - start, cnt)) return -1;
+            start = off;
+            cnt = 0;
+        }
+        off += rl;
+        cnt++;
+    }
+    return weir_sf_add_block(w, log + start, off - start, cnt) ? -1 : 0;
+}
+
+static int log_spill(st_part *p, int idx)
+{
+    if (!p->spilled) {
+        weir_sf_header h = {.kind = WEIR_SF_DELTA, .partition = (uint32_t)idx};
+        if (weir_sf_begin(&p->spill, &h)) return -1;
+        p->spilled = true;
+    }
+    if (add_log_blocks(&p->spill, p->log, p->log_len)) return -1;
+    p->log_len = 0;
+    return 0;
+}
+
+static void spill_reset(st_part *p)
+{
+    p->spilled = false;
+    if (p->spill.out_cap > 65536) weir_sf_writer_free(&p->spill);
+}
+
+static int log_add(st_part *p, int idx, uint32_t h, const uint8_t *key, uint32_t klen,
+                   const uint8_t *val, int32_t vlen)
 {
     size_t need = REC_HDR + klen + (vlen > 0 ? (size_t)vlen : 0);
+    if (p->log_len && p->log_len + need > SPILL_AT && log_spill(p, idx)) return -1;
     if (p->log_len + need > p->log_cap) {
         size_t cap = p->log_cap ? p->log_cap * 2 : 4096;
         while (cap < p->log_len + need)
@@ -606,30 +692,24 @@ static int read_manifest(weir_state_store *s, int64_t v, st_chain *chains, weir_
 
 /* ---- writing files ----------------------------------------------------------------------- */
 
-static int build_delta(weir_state_store *s, int idx)
+/* The delta of the open version: the spilled blocks plus the rest of the log, or (a small
+ * version) the log in s->w. *wp receives the writer that holds it. */
+static int build_delta(weir_state_store *s, int idx, weir_sf_writer **wp)
 {
     st_part *p = &s->parts[idx];
+    if (p->spilled) {
+        *wp = &p->spill;
+        p->spill.h.prev_version = p->c.head_v;
+        p->spill.h.prev_kind = p->c.head_kind;
+        return log_spill(p, idx) ? WEIR_ENOMEM : WEIR_OK;
+    }
+    *wp = &s->w;
     weir_sf_header h = {.kind = WEIR_SF_DELTA,
                         .version = 0,
                         .prev_version = p->c.head_v,
                         .prev_kind = p->c.head_kind,
                         .partition = (uint32_t)idx};
-    if (weir_sf_begin(&s->w, &h)) return WEIR_ENOMEM;
-    /* hand the log over in block-sized runs of whole records */
-    size_t off = 0, start = 0;
-    uint64_t cnt = 0;
-    while (off < p->log_len) {
-        int32_t vl = (int32_t)weir_sf_get32(p->log + off + 4);
-        size_t rl = REC_HDR + weir_sf_get32(p->log + off) + (vl > 0 ? (size_t)vl : 0);
-        if (cnt && off - start + rl > WEIR_SF_BLOCK) {
-            if (weir_sf_add(&s->w, p->log + start, off - start, cnt)) return WEIR_ENOMEM;
-            start = off;
-            cnt = 0;
-        }
-        off += rl;
-        cnt++;
-    }
-    if (weir_sf_add(&s->w, p->log + start, off - start, cnt)) return WEIR_ENOMEM;
+    if (weir_sf_begin(&s->w, &h) || add_log_blocks(&s->w, p->log, p->log_len)) return WEIR_ENOMEM;
     return WEIR_OK;
 }
 
@@ -657,9 +737,9 @@ static int build_snapshot(weir_state_store *s, int idx)
     return WEIR_OK;
 }
 
-/* Writes the file image in s->w as <dir>/<idx>/<v>.<kind>. */
-static int write_part_file(weir_state_store *s, int idx, int64_t v, uint32_t kind, bool sync,
-                           bool *newdir, weir_error *err)
+/* Writes the file image in w as <dir>/<idx>/<v>.<kind>. */
+static int write_part_file(weir_state_store *s, weir_sf_writer *w, int idx, int64_t v,
+                           uint32_t kind, bool sync, bool *newdir, weir_error *err)
 {
     st_part *p = &s->parts[idx];
     char dir[4200], name[64];
@@ -672,10 +752,10 @@ static int write_part_file(weir_state_store *s, int idx, int64_t v, uint32_t kin
             return weir_err(err, WEIR_EIO, "Cannot create %s: %s", dir, strerror(errno));
         p->dir_ok = true;
     }
-    s->w.h.version = v;
-    if (weir_sf_finish(&s->w)) return weir_err_nomem(err);
+    w->h.version = v;
+    if (weir_sf_finish(w)) return weir_err_nomem(err);
     snprintf(name, sizeof name, "%lld.%s", (long long)v, kind_word(kind));
-    return weir_sf_write_atomic(dir, name, s->w.out, s->w.out_len, sync, err);
+    return weir_sf_write_atomic(dir, name, w->out, w->out_len, sync, err);
 }
 
 static int write_manifest(weir_state_store *s, int64_t v, const st_chain *chains, bool sync,
@@ -838,6 +918,7 @@ static void maintain(st_part *p)
         p->data = NULL;
         p->mask = 0;
         p->used = p->cap = p->garbage = 0;
+        p->nfree = 0;
     }
     if (p->garbage > 16384 && p->garbage * 2 > p->used) {
         data_compact(p, p->used - p->garbage);
@@ -846,6 +927,11 @@ static void maintain(st_part *p)
     }
     if (p->slots && p->mask >= 63 && (uint64_t)p->n * 8 < (uint64_t)p->mask + 1)
         idx_resize(p, slots_for((uint64_t)p->n * 2));
+    if (p->nfree == 0 && p->free_cap > 65536) {
+        free(p->free_offs);
+        p->free_offs = NULL;
+        p->free_cap = 0;
+    }
     /* the redo log is as big as the batch's changes: keep only a small one for reuse */
     if (p->log_cap > 65536) {
         free(p->log);
@@ -995,6 +1081,8 @@ void weir_state_close(weir_state_store *s)
             free(p->slots);
             free(p->data);
             free(p->log);
+            weir_sf_writer_free(&p->spill);
+            free(p->free_offs);
             free(p->files);
         }
     }
@@ -1065,7 +1153,8 @@ int weir_state_put(weir_state_store *s, const uint8_t *key, uint32_t klen, uint6
                             (int)(p - s->parts));
         return weir_err_nomem(err);
     }
-    if (log_add(p, h, key, klen, val, (int32_t)vlen)) return weir_err_nomem(err);
+    if (log_add(p, (int)(p - s->parts), h, key, klen, val, (int32_t)vlen))
+        return weir_err_nomem(err);
     s->pend_updates++;
     return WEIR_OK;
 }
@@ -1080,7 +1169,7 @@ int weir_state_remove(weir_state_store *s, const uint8_t *key, uint32_t klen, ui
     if (i < 0) return WEIR_OK;
     mark_dirty(s, p);
     /* the log first: key may point at the entry, which removal leaves in place anyway */
-    if (log_add(p, h, key, klen, NULL, -1)) return weir_err_nomem(err);
+    if (log_add(p, (int)(p - s->parts), h, key, klen, NULL, -1)) return weir_err_nomem(err);
     part_remove_at(p, (uint32_t)i);
     s->pend_removes++;
     return WEIR_OK;
@@ -1142,7 +1231,7 @@ int weir_state_sweep(weir_state_store *s, weir_state_sweeper visit, void *user, 
                                         "is not the one it was stored with",
                                         s->dir);
                     mark_dirty(s, p);
-                    if (log_add(p, h, e + 8, kl, NULL, -1)) return weir_err_nomem(err);
+                    if (log_add(p, idx, h, e + 8, kl, NULL, -1)) return weir_err_nomem(err);
                     part_remove_at(p, (uint32_t)i);
                     s->pend_removes++;
                 }
@@ -1221,9 +1310,10 @@ int weir_state_commit(weir_state_store *s, int64_t version, weir_error *err)
         if (!p->log_n) continue;
         bool snap = want_snapshot(s, idx, version);
         uint32_t kind = snap ? WEIR_SF_SNAPSHOT : WEIR_SF_DELTA;
-        rc = snap ? build_snapshot(s, idx) : build_delta(s, idx);
+        weir_sf_writer *w = &s->w;
+        rc = snap ? build_snapshot(s, idx) : build_delta(s, idx, &w);
         if (rc != WEIR_OK) return weir_err_nomem(err);
-        rc = write_part_file(s, idx, version, kind, fsync_each, &newdir, err);
+        rc = write_part_file(s, w, idx, version, kind, fsync_each, &newdir, err);
         if (rc != WEIR_OK) return rc;
         st_chain *c = &s->pend[idx];
         if (snap) {
@@ -1247,6 +1337,7 @@ int weir_state_commit(weir_state_store *s, int64_t version, weir_error *err)
         }
         p->log_len = 0;
         p->log_n = 0;
+        spill_reset(p);
         p->dirty = false;
         maintain(p);
     }
@@ -1305,8 +1396,8 @@ int weir_state_snapshot(weir_state_store *s, weir_error *err)
             continue;
         int rc = build_snapshot(s, idx);
         if (rc != WEIR_OK) return weir_err_nomem(err);
-        rc = write_part_file(s, idx, s->version, WEIR_SF_SNAPSHOT, mode == WEIR_STATE_SYNC_FILES,
-                             &newdir, err);
+        rc = write_part_file(s, &s->w, idx, s->version, WEIR_SF_SNAPSHOT,
+                             mode == WEIR_STATE_SYNC_FILES, &newdir, err);
         if (rc != WEIR_OK) return rc;
         s->pend[idx] = (st_chain){s->version, s->version, WEIR_SF_SNAPSHOT, 0};
         s->dirty[n++] = (uint32_t)idx; /* borrowed as the list of written partitions */

@@ -58,20 +58,35 @@ int weir_sf_begin(weir_sf_writer *w, const weir_sf_header *h)
     return WEIR_OK;
 }
 
+static int put_block(weir_sf_writer *w, const uint8_t *raw, size_t len)
+{
+    if (len > (size_t)LZ4_MAX_INPUT_SIZE) return -1;
+    int bound = LZ4_compressBound((int)len);
+    if (bound <= 0 || out_reserve(w, 8 + (size_t)bound)) return -1;
+    int c =
+        LZ4_compress_default((const char *)raw, (char *)w->out + w->out_len + 8, (int)len, bound);
+    if (c <= 0) return -1;
+    weir_sf_put32(w->out + w->out_len, (uint32_t)len);
+    weir_sf_put32(w->out + w->out_len + 4, (uint32_t)c);
+    w->out_len += 8 + (size_t)c;
+    w->h.raw_bytes += len;
+    return 0;
+}
+
 static int flush_block(weir_sf_writer *w)
 {
     if (w->blk_len == 0) return 0;
-    int bound = LZ4_compressBound((int)w->blk_len);
-    if (bound <= 0 || out_reserve(w, 8 + (size_t)bound)) return -1;
-    int c = LZ4_compress_default((const char *)w->blk, (char *)w->out + w->out_len + 8,
-                                 (int)w->blk_len, bound);
-    if (c <= 0) return -1;
-    weir_sf_put32(w->out + w->out_len, (uint32_t)w->blk_len);
-    weir_sf_put32(w->out + w->out_len + 4, (uint32_t)c);
-    w->out_len += 8 + (size_t)c;
-    w->h.raw_bytes += w->blk_len;
+    if (put_block(w, w->blk, w->blk_len)) return -1;
     w->blk_len = 0;
     return 0;
+}
+
+int weir_sf_add_block(weir_sf_writer *w, const void *recs, size_t len, uint64_t n)
+{
+    if (n == 0) return WEIR_OK;
+    if (flush_block(w) || put_block(w, recs, len)) return WEIR_ENOMEM;
+    w->h.nrecords += n;
+    return WEIR_OK;
 }
 
 uint8_t *weir_sf_reserve(weir_sf_writer *w, size_t len)
@@ -91,16 +106,6 @@ uint8_t *weir_sf_reserve(weir_sf_writer *w, size_t len)
     w->blk_len += len;
     w->h.nrecords++;
     return r;
-}
-
-int weir_sf_add(weir_sf_writer *w, const void *recs, size_t len, uint64_t n)
-{
-    if (n == 0) return WEIR_OK;
-    uint8_t *p = weir_sf_reserve(w, len);
-    if (!p) return WEIR_ENOMEM;
-    memcpy(p, recs, len);
-    w->h.nrecords += n - 1;
-    return WEIR_OK;
 }
 
 int weir_sf_finish(weir_sf_writer *w)

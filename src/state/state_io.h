@@ -55,8 +55,9 @@ int weir_sf_begin(weir_sf_writer *w, const weir_sf_header *h);
 /* Space for one whole record of len bytes in the current block (flushing it first when
  * full); NULL on out of memory. Counts the record. */
 uint8_t *weir_sf_reserve(weir_sf_writer *w, size_t len);
-/* Appends n whole records, len bytes in total. */
-int weir_sf_add(weir_sf_writer *w, const void *recs, size_t len, uint64_t n);
+/* Appends n whole records, len bytes in total, compressed as one block of their own (no
+ * copy into the pending block, which is flushed first). */
+int weir_sf_add_block(weir_sf_writer *w, const void *recs, size_t len, uint64_t n);
 /* Flushes, patches the header, appends the checksum; the image is out[0 .. out_len). */
 int weir_sf_finish(weir_sf_writer *w);
 void weir_sf_writer_free(weir_sf_writer *w);
