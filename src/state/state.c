@@ -927,10 +927,16 @@ static void maintain(st_part *p)
     }
     if (p->slots && p->mask >= 63 && (uint64_t)p->n * 8 < (uint64_t)p->mask + 1)
         idx_resize(p, slots_for((uint64_t)p->n * 2));
-    if (p->nfree == 0 && p->free_cap > 65536) {
+    if (p->nfree == 0 && p->free_cap) {
         free(p->free_offs);
         p->free_offs = NULL;
         p->free_cap = 0;
+    } else if (p->free_cap > 256 && p->nfree < p->free_cap / 4) {
+        uint32_t *nf = realloc(p->free_offs, sizeof(uint32_t) * p->nfree * 2);
+        if (nf) {
+            p->free_offs = nf;
+            p->free_cap = p->nfree * 2;
+        }
     }
     /* the redo log is as big as the batch's changes: keep only a small one for reuse */
     if (p->log_cap > 65536) {
