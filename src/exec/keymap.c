@@ -101,9 +101,8 @@ int weir_keymap_upsert(weir_keymap *m, const uint8_t *key, uint32_t len, uint64_
 #define PREFETCH_AHEAD 16
 
 int weir_keymap_upsert_batch(weir_keymap *m, const uint8_t *const *keys, const uint32_t *lens,
-                             const uint64_t *hashes, int32_t n, uint32_t *ids, uint32_t *ninserted)
+                             const uint64_t *hashes, int32_t n, uint32_t *ids)
 {
-    uint32_t before = m->n;
     for (int32_t i = 0; i < n; i++) {
         if (i + PREFETCH_AHEAD < n)
             __builtin_prefetch(&m->slots[(uint32_t)hashes[i + PREFETCH_AHEAD] & m->mask]);
@@ -111,7 +110,6 @@ int weir_keymap_upsert_batch(weir_keymap *m, const uint8_t *const *keys, const u
         if (weir_keymap_upsert(m, keys[i], lens[i], hashes[i], &ids[i], &ins) != WEIR_OK)
             return WEIR_ENOMEM;
     }
-    if (ninserted) *ninserted = m->n - before;
     return WEIR_OK;
 }
 

@@ -27,9 +27,9 @@ int weir_keymap_init(weir_keymap *m, weir_arena *a);
 int weir_keymap_upsert(weir_keymap *m, const uint8_t *key, uint32_t len, uint64_t hash,
                        uint32_t *id, int *inserted);
 /* weir_keymap_upsert for n keys (prefetching the slots ahead); ids[i] receives key i's id.
- * *ninserted (may be NULL) is the number of new keys; their ids are the last ones. */
+ * New keys get the ids from the map's previous size on. */
 int weir_keymap_upsert_batch(weir_keymap *m, const uint8_t *const *keys, const uint32_t *lens,
-                             const uint64_t *hashes, int32_t n, uint32_t *ids, uint32_t *ninserted);
+                             const uint64_t *hashes, int32_t n, uint32_t *ids);
 /* Finds key: its id, or -1. */
 int64_t weir_keymap_find(const weir_keymap *m, const uint8_t *key, uint32_t len, uint64_t hash);
 /* Bytes used by the map (slots, arrays; not the key bytes in the arena). */

@@ -283,7 +283,7 @@ static int sagg_consume(sagg_op *s)
             weir_keys_encode_batch(in->arena, keys, p->ngroups, m, &kp, &kl, &kh) != WEIR_OK)
             return weir_err_nomem(err);
         uint32_t first_new = s->groups.n;
-        if (weir_keymap_upsert_batch(&s->groups, kp, kl, kh, m, gid, NULL) != WEIR_OK)
+        if (weir_keymap_upsert_batch(&s->groups, kp, kl, kh, m, gid) != WEIR_OK)
             return weir_err_nomem(err);
         if ((rc = start_groups(s, st, first_new)) != WEIR_OK) return rc;
         void **states = weir_arena_alloc(in->arena, sizeof(void *) * (size_t)m);
